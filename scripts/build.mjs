@@ -1,0 +1,58 @@
+// Bundles the action with esbuild into self-contained ESM files under dist/ and writes dist/licenses.txt.
+// One bundle per entry point, so the meta sub-action loads only what it uses (startup time is bundle size).
+import { build } from 'esbuild'
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+
+const entries = [
+  { in: 'src/index.ts', out: 'index' },
+  { in: 'src/meta/index.ts', out: 'meta/index' },
+  { in: 'src/cli.ts', out: 'cli', shebang: true }
+]
+
+// Bundled CommonJS dependencies call require(); ESM output needs one made for it.
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+
+await rm('dist', { recursive: true, force: true })
+const packages = new Map() // package name -> its directory
+for (const entry of entries) {
+  const result = await build({
+    entryPoints: { [entry.out]: entry.in },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    banner: { js: (entry.shebang ? '#!/usr/bin/env node\n' : '') + requireShim }
+  })
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/')
+    if (at < 0) continue
+    const rest = input.slice(at + 'node_modules/'.length).split('/')
+    const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
+    packages.set(name, input.slice(0, at) + 'node_modules/' + name)
+  }
+}
+
+// dist/licenses.txt: the licence text of every package that ended up in a bundle.
+const seen = new Map()
+for (const [name, dir] of packages) {
+  const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'))
+  const files = (await readdir(dir)).filter(f => /^(licen[cs]e|copying)/i.test(f)).sort()
+  const text = files.length
+    ? (await readFile(path.join(dir, files[0]), 'utf8')).trim()
+    : `License: ${pkg.license ?? 'UNKNOWN'} (no licence file shipped)`
+  seen.set(name, `${name}@${pkg.version}\n${pkg.license ?? ''}\n${text}`)
+}
+await mkdir('dist', { recursive: true })
+const body = [...seen.keys()]
+  .sort()
+  .map(k => seen.get(k))
+  .join('\n\n' + '-'.repeat(80) + '\n\n')
+await writeFile('dist/licenses.txt', body + '\n')
+console.log(`built ${entries.length} bundles, ${seen.size} bundled packages`)
