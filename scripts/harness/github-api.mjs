@@ -1,0 +1,109 @@
+// A local GitHub REST API for tests, on 127.0.0.1 (reached through GITHUB_API_URL). It records every request
+// and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update).
+// `repos` maps "owner/repo" to the JSON the API returns; `writeTokens` lists tokens allowed to write comments
+// (other tokens get 403 "Resource not accessible by integration", as GitHub answers a read-only token).
+import http from 'node:http'
+
+export async function startGitHubApi({ repos = {}, writeTokens = null, failStatus = null } = {}) {
+  const calls = []
+  const comments = new Map() // "owner/repo#n" -> [{id, body, user}]
+  let nextId = 1000
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', d => (body += d))
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://127.0.0.1')
+      const token = (req.headers.authorization ?? '').replace(/^(token|Bearer)\s+/i, '')
+      calls.push({
+        method: req.method,
+        path: url.pathname,
+        query: url.search,
+        token,
+        body: body ? safeJson(body) : undefined
+      })
+      const send = (status, json) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+        res.end(json === undefined ? '' : JSON.stringify(json))
+      }
+      if (failStatus) return send(failStatus, { message: 'simulated failure' })
+      let m
+      if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)$/)) && req.method === 'GET') {
+        const repo = repos[`${m[1]}/${m[2]}`]
+        return repo ? send(200, repo) : send(404, { message: 'Not Found' })
+      }
+      if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
+        const key = `${m[1]}/${m[2]}#${m[3]}`
+        const list = comments.get(key) ?? []
+        if (req.method === 'GET') return send(200, list)
+        if (req.method === 'POST') {
+          if (writeTokens && !writeTokens.includes(token))
+            return send(403, { message: 'Resource not accessible by integration' })
+          const c = {
+            id: nextId++,
+            body: safeJson(body).body,
+            user: { login: 'github-actions[bot]', type: 'Bot' }
+          }
+          comments.set(key, [...list, c])
+          return send(201, c)
+        }
+      }
+      if (
+        (m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/)) &&
+        req.method === 'PATCH'
+      ) {
+        if (writeTokens && !writeTokens.includes(token))
+          return send(403, { message: 'Resource not accessible by integration' })
+        for (const list of comments.values()) {
+          const c = list.find(x => x.id === Number(m[3]))
+          if (c) {
+            c.body = safeJson(body).body
+            return send(200, c)
+          }
+        }
+        return send(404, { message: 'Not Found' })
+      }
+      send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
+    })
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    comments,
+    close: () => new Promise(resolve => server.close(resolve))
+  }
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** A repository as GET /repos/{owner}/{repo} returns it (the fields the action reads, and a few more). */
+export function repoFixture(fullName = 'blacklake/demo', extra = {}) {
+  const [owner, name] = fullName.split('/')
+  return {
+    id: 1296269,
+    name,
+    full_name: fullName,
+    owner: { login: owner, type: 'Organization' },
+    private: false,
+    html_url: `https://github.com/${fullName}`,
+    description: 'BlackLake sample images',
+    fork: false,
+    url: `https://api.github.com/repos/${fullName}`,
+    clone_url: `https://github.com/${fullName}.git`,
+    homepage: '',
+    license: { key: 'apache-2.0', name: 'Apache License 2.0', spdx_id: 'Apache-2.0' },
+    topics: [],
+    default_branch: 'main',
+    created_at: '2025-01-10T09:00:00Z',
+    updated_at: '2026-11-01T09:00:00Z',
+    pushed_at: '2026-11-27T09:00:00Z',
+    ...extra
+  }
+}
