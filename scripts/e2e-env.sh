@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# Provisions the end-to-end environment: a Docker engine with the containerd image store and Buildx, QEMU
+# binfmt handlers, an open registry on 127.0.0.1:5000, an htpasswd registry on 127.0.0.1:5001, a multi-arch
+# busybox base image built from Debian's busybox-static packages, and an SBOM generator image implementing
+# BuildKit's SBOM protocol. Idempotent: it starts what is not running and leaves what is; where Docker already
+# runs (a laptop) it uses that engine and installs nothing for it.
+# Verified facts behind every choice here: ../shared/notes/real-engine.md (trixie pin, snapshotter, QEMU).
+#
+# Quiet on success (one line per phase with its time), loud on failure (the phase's log tail).
+# State (logs, registry storage, htpasswd, pid files): $E2E_STATE_DIR (default /var/lib/multiarch-e2e as root).
+# Test settings: <repo>/.e2e/env (KEY=value lines; read by scripts/harness/e2e-env.mjs).
+set -Eeuo pipefail
+
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
+if [ "$(id -u)" = 0 ]; then
+  STATE="${E2E_STATE_DIR:-/var/lib/multiarch-e2e}"
+else
+  STATE="${E2E_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/multiarch-e2e}"
+fi
+REG_OPEN_ADDR=127.0.0.1:5000
+REG_AUTH_ADDR=127.0.0.1:5001
+REGISTRY=localhost:5000
+BASE_IMAGE="$REGISTRY/base/busybox"
+SBOM_IMAGE="$REGISTRY/test/sbom-scanner:latest"
+# A fixed, distinctive test credential for the auth registry: tests check it never leaks into any output.
+AUTH_USER=e2e-user
+AUTH_PASSWORD='e2e-Pa55w0rd-9f3c1a7b'
+export DEBIAN_FRONTEND=noninteractive
+
+mkdir -p "$STATE/logs" "$REPO/.e2e"
+LOG="$STATE/logs/e2e-env.log"
+: >"$LOG"
+T0=$(date +%s.%N)
+
+# ---- phase runner: output of each phase goes to the log; on failure the log tail is printed -------------
+# fd 3 is the terminal's stderr: the ERR trap may fire inside a phase, whose own stderr is the log.
+exec 3>&2
+PHASE=''
+on_error() {
+  local rc=$?
+  {
+    echo
+    echo "e2e-env: FAILED in phase '$PHASE' (exit $rc). Last lines of $LOG:"
+    tail -n 60 "$LOG" | sed 's/^/  | /'
+  } >&3
+  exit "$rc"
+}
+trap on_error ERR
+phase() {
+  PHASE="$1"
+  shift
+  local start end
+  start=$(date +%s.%N)
+  echo "--- $PHASE" >>"$LOG"
+  "$@" >>"$LOG" 2>&1
+  end=$(date +%s.%N)
+  printf 'e2e-env: %-34s %6.1fs\n' "$PHASE" "$(awk "BEGIN{print $end - $start}")"
+}
+die() {
+  echo "e2e-env: $*" >&2
+  exit 1
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+debian_uri() { # the machine's Debian mirror (it may be a local proxy), else deb.debian.org
+  local uri
+  uri=$(grep -hs '^URIs:.*/debian$' /etc/apt/sources.list.d/*.sources | awk 'NR == 1 {print $2}')
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+APT_UPDATED=''
+apt_update() {
+  if [ -z "$APT_UPDATED" ]; then
+    "${SUDO[@]}" apt-get update -q
+    APT_UPDATED=1
+  fi
+}
+apt_install() {
+  apt_update
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# ---- Docker engine + Buildx --------------------------------------------------------------------------------
+docker_up() { docker info >/dev/null 2>&1; }
+
+add_trixie_suite() {
+  # trixie has docker.io 26 and docker-buildx; a low pin keeps every other package on bookworm.
+  local uri
+  uri=$(debian_uri)
+  if [ ! -f /etc/apt/sources.list.d/multiarch-e2e-trixie.sources ]; then
+    "${SUDO[@]}" tee /etc/apt/sources.list.d/multiarch-e2e-trixie.sources >/dev/null <<EOF
+Types: deb
+URIs: $uri
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+    APT_UPDATED=''
+  fi
+  "${SUDO[@]}" tee /etc/apt/preferences.d/multiarch-e2e-trixie >/dev/null <<EOF
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+EOF
+}
+
+write_daemon_json() {
+  # The containerd image store: without it the docker driver can neither build multi-platform images nor keep
+  # attestations. Merged into an existing daemon.json rather than replacing it.
+  "${SUDO[@]}" mkdir -p /etc/docker
+  if [ -s /etc/docker/daemon.json ] && have node; then
+    "${SUDO[@]}" node -e '
+      const fs = require("fs"); const f = "/etc/docker/daemon.json"
+      const j = JSON.parse(fs.readFileSync(f, "utf8")); j.features = { ...(j.features || {}), "containerd-snapshotter": true }
+      fs.writeFileSync(f, JSON.stringify(j, null, 2) + "\n")'
+  else
+    echo '{"features":{"containerd-snapshotter":true}}' | "${SUDO[@]}" tee /etc/docker/daemon.json >/dev/null
+  fi
+}
+
+install_engine() {
+  add_trixie_suite
+  write_daemon_json
+  apt_install docker.io/trixie docker-buildx/trixie
+}
+
+install_buildx() {
+  add_trixie_suite
+  apt_install docker-buildx/trixie
+}
+
+start_dockerd() {
+  write_daemon_json
+  # shellcheck disable=SC2024 # the log is ours
+  "${SUDO[@]}" setsid dockerd >"$STATE/logs/dockerd.log" 2>&1 </dev/null &
+  echo $! >"$STATE/dockerd.pid"
+  for _ in $(seq 1 120); do
+    docker_up && return 0
+    sleep 0.5
+  done
+  tail -n 30 "$STATE/logs/dockerd.log"
+  echo "dockerd did not become ready within 60 s"
+  return 1
+}
+
+check_engine() {
+  docker buildx version
+  local store
+  store=$(docker info --format '{{json .DriverStatus}}')
+  echo "driver status: $store"
+  if ! grep -q 'io.containerd.snapshotter' <<<"$store"; then
+    echo "The running Docker engine does not use the containerd image store; multi-platform builds with the"
+    echo "docker driver need it. Enable it (daemon.json: {\"features\":{\"containerd-snapshotter\":true}}, or"
+    echo "Docker Desktop: Settings > General > Use containerd for pulling and storing images) and restart Docker."
+    return 1
+  fi
+}
+
+# ---- QEMU -----------------------------------------------------------------------------------------------------
+install_qemu() { apt_install qemu-user-static binfmt-support; }
+enable_binfmt() {
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    "${SUDO[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  fi
+  "${SUDO[@]}" update-binfmts --enable
+  [ -e "/proc/sys/fs/binfmt_misc/qemu-$FOREIGN" ] || {
+    echo "no qemu-$FOREIGN binfmt handler after update-binfmts --enable"
+    return 1
+  }
+}
+
+# ---- registries ------------------------------------------------------------------------------------------------
+install_registry() {
+  apt_install docker-registry apache2-utils
+  # On a systemd machine the package starts its own (auth-enabled) registry on :5000; ours owns that port.
+  if have systemctl && [ -d /run/systemd/system ]; then
+    "${SUDO[@]}" systemctl disable --now docker-registry || true
+  fi
+}
+
+registry_status() { curl -s -o /dev/null -w '%{http_code}' "http://$1/v2/" || true; }
+
+write_registry_config() { # name addr [auth]
+  local name=$1 addr=$2 auth=${3:-}
+  mkdir -p "$STATE/registry-$name"
+  {
+    echo "version: 0.1"
+    echo "log: {level: warn}"
+    echo "storage:"
+    echo "  filesystem: {rootdirectory: $STATE/registry-$name}"
+    echo "  delete: {enabled: true}"
+    echo "http:"
+    echo "  addr: $addr"
+    echo "  secret: multiarch-e2e-$name"
+    if [ -n "$auth" ]; then
+      echo "auth:"
+      echo "  htpasswd: {realm: multiarch-e2e, path: $STATE/htpasswd}"
+    fi
+  } >"$STATE/registry-$name.yml"
+}
+
+start_registry() { # name addr expected-status
+  local name=$1 addr=$2 want=$3
+  setsid docker-registry serve "$STATE/registry-$name.yml" >"$STATE/logs/registry-$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/registry-$name.pid"
+  for _ in $(seq 1 50); do
+    [ "$(registry_status "$addr")" = "$want" ] && return 0
+    sleep 0.2
+  done
+  tail -n 20 "$STATE/logs/registry-$name.log"
+  echo "registry $name on $addr did not answer $want"
+  return 1
+}
+
+start_registries() {
+  if [ "$(registry_status $REG_OPEN_ADDR)" != 200 ]; then
+    write_registry_config open $REG_OPEN_ADDR
+    start_registry open $REG_OPEN_ADDR 200
+  fi
+  if [ "$(registry_status $REG_AUTH_ADDR)" != 401 ]; then
+    htpasswd -Bbc "$STATE/htpasswd" "$AUTH_USER" "$AUTH_PASSWORD"
+    write_registry_config auth $REG_AUTH_ADDR auth
+    start_registry auth $REG_AUTH_ADDR 401
+  fi
+}
+
+# ---- images ----------------------------------------------------------------------------------------------------
+index_has_both() { # ref
+  local platforms
+  platforms=$(docker buildx imagetools inspect "$1" --format '{{range .Manifest.Manifests}}{{.Platform.OS}}/{{.Platform.Architecture}} {{end}}' 2>/dev/null) || return 1
+  grep -q 'linux/amd64' <<<"$platforms" && grep -q 'linux/arm64' <<<"$platforms"
+}
+
+download_busybox() { # arch dest-dir
+  local arch=$1 dest=$2 lists="$STATE/apt-$1" uri
+  uri=$(debian_uri)
+  mkdir -p "$lists/lists/partial" "$lists/parts" "$lists/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main" >"$lists/sources.list"
+  local opts=(-q -oAPT::Architecture="$arch" -oAPT::Architectures="$arch" -oDir::State::Lists="$lists/lists"
+    -oDir::Etc::SourceList="$lists/sources.list" -oDir::Etc::SourceParts="$lists/parts"
+    -oDir::Cache="$lists/cache" -oDebug::NoLocking=1)
+  apt-get "${opts[@]}" update
+  (cd "$dest" && apt-get "${opts[@]}" download "busybox-static:$arch")
+}
+
+build_base_image() {
+  local work
+  work=$(mktemp -d)
+  for arch in amd64 arm64; do
+    mkdir -p "$work/$arch/deb" "$work/$arch/root"
+    download_busybox "$arch" "$work/$arch/deb"
+    dpkg-deb -x "$work/$arch/deb"/busybox-static_*.deb "$work/$arch/pkg"
+  done
+  local host_bb applets
+  case "$(uname -m)" in
+    x86_64) host_bb="$work/amd64/pkg/bin/busybox" ;;
+    aarch64) host_bb="$work/arm64/pkg/bin/busybox" ;;
+    *) die "unsupported host architecture $(uname -m)" ;;
+  esac
+  applets=$("$host_bb" --list-full)
+  for arch in amd64 arm64; do
+    local root="$work/$arch/root"
+    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,var,proc,sys,dev}
+    chmod 1777 "$root/tmp"
+    cp "$work/$arch/pkg/bin/busybox" "$root/bin/busybox"
+    while read -r applet; do
+      [ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$root/$applet"
+    done <<<"$applets"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+    # A dpkg status file so SBOM generators find the one package this image holds.
+    mkdir -p "$root/var/lib/dpkg"
+    printf 'Package: busybox-static\nStatus: install ok installed\nArchitecture: %s\nVersion: %s\n\n' \
+      "$arch" "$(dpkg-deb -f "$work/$arch/deb"/busybox-static_*.deb Version)" >"$root/var/lib/dpkg/status"
+    tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$work/$arch.tar" .
+    docker import --platform "linux/$arch" -c 'CMD ["sh"]' "$work/$arch.tar" "$BASE_IMAGE:$arch"
+    docker push -q "$BASE_IMAGE:$arch"
+  done
+  docker buildx imagetools create -t "$BASE_IMAGE:latest" "$BASE_IMAGE:amd64" "$BASE_IMAGE:arm64"
+  rm -rf "$work"
+}
+
+build_sbom_image() {
+  local work
+  work=$(mktemp -d)
+  cp "$REPO/scripts/harness/sbom-scanner.sh" "$work/scan.sh"
+  chmod 755 "$work/scan.sh"
+  cat >"$work/Dockerfile" <<EOF
+FROM $BASE_IMAGE:latest
+COPY scan.sh /bin/sbom-scan
+ENTRYPOINT ["/bin/sbom-scan"]
+EOF
+  docker buildx build --builder default --platform linux/amd64,linux/arm64 --provenance=false \
+    -t "$SBOM_IMAGE" --push "$work"
+  rm -rf "$work"
+}
+
+write_env_file() {
+  cat >"$REPO/.e2e/env" <<EOF
+# Written by scripts/e2e-env.sh: settings of the local end-to-end environment.
+E2E_REGISTRY=$REGISTRY
+E2E_AUTH_REGISTRY=localhost:5001
+E2E_AUTH_USER=$AUTH_USER
+E2E_AUTH_PASSWORD=$AUTH_PASSWORD
+E2E_BASE_IMAGE=$BASE_IMAGE:latest
+E2E_SBOM_GENERATOR=$SBOM_IMAGE
+E2E_STATE_DIR=$STATE
+EOF
+}
+
+warm_node24() {
+  # The runner simulator runs the action on the Node version action.yml declares (node24), fetched through npx.
+  npx -y -p node@24 node --version
+}
+
+# ---- main ------------------------------------------------------------------------------------------------------
+have curl || phase "install curl" apt_install curl ca-certificates
+if ! docker_up; then
+  if ! have dockerd; then
+    [ -f /etc/debian_version ] || die "Docker is not running and this is not Debian: start Docker and re-run."
+    phase "install docker.io + buildx (trixie)" install_engine
+  fi
+  docker_up || phase "start dockerd" start_dockerd
+fi
+docker buildx version >/dev/null 2>&1 || phase "install docker-buildx (trixie)" install_buildx
+phase "check engine (containerd store)" check_engine
+
+case "$(uname -m)" in
+  aarch64) FOREIGN=x86_64 ;;
+  *) FOREIGN=aarch64 ;;
+esac
+if [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$FOREIGN" ]; then
+  have update-binfmts && have "qemu-$FOREIGN-static" || phase "install qemu-user-static" install_qemu
+  phase "enable binfmt handlers" enable_binfmt
+fi
+
+if [ "$(registry_status $REG_OPEN_ADDR)" != 200 ] || [ "$(registry_status $REG_AUTH_ADDR)" != 401 ]; then
+  have docker-registry && have htpasswd || phase "install docker-registry" install_registry
+  phase "start registries :5000 :5001" start_registries
+fi
+
+index_has_both "$BASE_IMAGE:latest" || phase "base image busybox amd64+arm64" build_base_image
+index_has_both "$SBOM_IMAGE" || phase "sbom generator image" build_sbom_image
+write_env_file
+if have npx && ! npx --offline -y -p node@24 node --version >/dev/null 2>&1; then
+  phase "node 24 for the runner simulator" warm_node24
+fi
+
+printf 'e2e-env: ready in %.1fs (settings: .e2e/env, state: %s)\n' "$(awk "BEGIN{print $(date +%s.%N) - $T0}")" "$STATE"
