@@ -1,0 +1,3 @@
+module blacklake.dev/probe
+
+go 1.22
