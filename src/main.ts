@@ -1,0 +1,408 @@
+// The main action, as named phases: context and tags → definition, secret guard and per-target plan → QEMU and
+// builder → override file (a dry run stops here) → login and cache → tag policy → build → push by digest →
+// tagging and verification → metrics, PR comment, report. `cleanup()` is the post step: remove what main created,
+// log out, save the local cache; it warns and never fails.
+import * as core from '@actions/core'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { printDefinition, type BakeInvocation } from './bake/definition.js'
+import { labelMap, overrideFile, planTargets, type TargetPlan } from './bake/plan.js'
+import { runBake, type BakeRunResult } from './bake/run.js'
+import { checkBuildx, inspectBuilder, removeBuilder, setupBuilder } from './builder.js'
+import {
+  ghaAvailable,
+  restoreLocalCache,
+  rotateLocalCache,
+  saveLocalCache,
+  type LocalCacheState
+} from './cache.js'
+import { contextFromWorkflow, fetchRepo, isDefaultBranch, type RepoInfo, type RunContext } from './context.js'
+import { getInputs, splitList, type Inputs } from './inputs.js'
+import { decidePush } from './push.js'
+import {
+  plannedTargets,
+  pushLayouts,
+  recordBuild,
+  recordDigests,
+  tagAll,
+  type PublishHooks
+} from './publish.js'
+import { setupQemu } from './qemu.js'
+import { removeLayouts } from './oci-push.js'
+import { login, logout, resolveCredentials } from './registry.js'
+import { RegistryClient } from './registry-client.js'
+import { prHeadTag, releaseHooks } from './release-hooks.js'
+import { assertNoSecretBuildArgs } from './secret-guard.js'
+import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from './report.js'
+import { actionState, State, type StateStore } from './state.js'
+import { BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS, computeMeta, type MetaResult } from './tags/index.js'
+
+export interface RunOptions {
+  inputs?: Inputs
+  context?: RunContext
+  state?: StateStore
+  sink?: ReportSink
+  hooks?: PublishHooks
+}
+
+/** What the phases share. */
+interface Session {
+  inputs: Inputs
+  ctx: RunContext
+  state: StateStore
+  hooks: PublishHooks
+  report: RunReport
+  /** Temp directory of this run (override file, metadata file). */
+  dir: string
+  repo?: RepoInfo
+  meta?: MetaResult
+  invocation?: BakeInvocation
+  plans: TargetPlan[]
+  builder?: string
+  build?: BakeRunResult
+  client?: RegistryClient
+}
+
+const group = <T>(name: string, fn: () => Promise<T>): Promise<T> => core.group(name, fn)
+
+function localCacheRoot(): string {
+  return process.env.RUNNER_TEMP
+    ? path.join(process.env.RUNNER_TEMP, 'multiarch-cache')
+    : path.join(os.tmpdir(), 'multiarch-action-cache')
+}
+
+/** Tags, labels and annotations from the tag engine (BlackLake's scheme when tags/flavor are empty). */
+export function resolveMeta(inputs: Inputs, ctx: RunContext, repo: RepoInfo | undefined): MetaResult {
+  const meta = computeMeta(
+    {
+      images: '',
+      tags: inputs.tags || BLACKLAKE_DEFAULTS.tags,
+      flavor: inputs.flavor || BLACKLAKE_DEFAULTS.flavor,
+      labels: inputs.labels,
+      annotations: inputs.annotations
+    },
+    ctx,
+    repo,
+    inputs.tags ? {} : BLACKLAKE_OPTIONS
+  )
+  for (const w of meta.warnings) core.warning(w)
+  const extra = inputs.tags ? undefined : prHeadTag(ctx, meta.tagNames)
+  if (extra) meta.tagNames.push(extra)
+  return meta
+}
+
+/** Phase: repository info, version and tags, and whether this run pushes. */
+async function contextPhase(s: Session): Promise<void> {
+  s.repo = await fetchRepo(s.ctx, s.inputs.githubToken, m => core.warning(m))
+  s.meta = resolveMeta(s.inputs, s.ctx, s.repo)
+  core.info(`Event ${s.ctx.eventName} on ${s.ctx.ref || '(no ref)'} at ${s.ctx.sha || '(no sha)'}`)
+  core.info(`Version: ${s.meta.version || '(none)'}; tags: ${s.meta.tagNames.join(', ') || '(none)'}`)
+  s.report.version = s.meta.version
+  s.report.push = decidePush(s.inputs.push, s.ctx)
+  if (s.inputs.dryRun) {
+    core.info(
+      `dry-run: planning as a run that would ${s.report.push.push ? '' : 'not '}push (${s.report.push.reason})`
+    )
+  } else if (!s.report.push.push) {
+    const why =
+      `Not pushing: ${s.report.push.reason}. ` +
+      'Attestations (SBOM, provenance) are off: a build-only run has no image to attach them to.'
+    core.notice(why)
+    s.report.notes.push(why)
+  }
+}
+
+/** Phase: `bake --print` with REGISTRY/IMAGE_PREFIX/VERSION, then the per-target plan. */
+async function planPhase(s: Session): Promise<void> {
+  const { inputs, ctx, report } = s
+  const meta = s.meta as MetaResult
+  const imagePrefix = inputs.imagePrefix || ctx.repository.owner.toLowerCase()
+  if (!imagePrefix) {
+    throw new Error(
+      'No image-prefix: the repository owner is unknown here (no GITHUB_REPOSITORY, no origin remote). Set image-prefix.'
+    )
+  }
+  const env: Record<string, string> = { REGISTRY: inputs.registry, IMAGE_PREFIX: imagePrefix }
+  if (meta.version) env.VERSION = meta.version
+  s.invocation = {
+    workdir: path.resolve(inputs.workdir),
+    files: inputs.files,
+    targets: inputs.targets,
+    env,
+    set: inputs.set
+  }
+  const cacheWrite = ctx.eventName === 'push' && isDefaultBranch(ctx, s.repo) && !inputs.dryRun
+  const gha = ghaAvailable()
+  if (inputs.cache === 'gha' && !gha) {
+    const why =
+      'cache: gha was requested but ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL/ACTIONS_RESULTS_URL are not set ' +
+      '(outside a job step?): building without a cache.'
+    core.warning(why)
+    report.notes.push(why)
+  }
+  const { definition } = await printDefinition(s.invocation)
+  // Before QEMU or a builder: mode=max provenance would publish credential-like build args.
+  const records = report.push.push && inputs.provenance.enabled ? `mode=${inputs.provenance.mode}` : 'false'
+  const allowed = assertNoSecretBuildArgs(definition, {
+    provenance: records,
+    allow: inputs.allowSecretBuildArgs
+  })
+  if (allowed.length) core.info(`Secret guard: allowed build args ${allowed.map(f => f.arg).join(', ')}`)
+  // The docker driver cannot push by digest (see layoutOutput): know the driver before planning outputs.
+  const driver = inputs.builder ? (await inspectBuilder(inputs.builder)).driver : inputs.driver
+  s.plans = planTargets(definition, {
+    registry: inputs.registry,
+    imagePrefix,
+    images: inputs.images,
+    platforms: inputs.platforms,
+    tagNames: meta.tagNames,
+    labels: meta.labels,
+    userLabelKeys: Object.keys(labelMap(splitList(inputs.labels, { commas: false }))),
+    annotations: meta.annotations,
+    push: report.push.push,
+    cache: inputs.cache,
+    cacheScope: inputs.cacheScope,
+    cacheWrite,
+    ghaAvailable: gha,
+    localCacheDir: localCacheRoot(),
+    pushByDigest: driver !== 'docker',
+    layoutRoot: layoutRoot(s),
+    digestOnly: inputs.digestOnly,
+    sbom: inputs.sbom,
+    provenance: inputs.provenance
+  })
+  logPlan(s.plans, cacheWrite)
+  report.targets = plannedTargets(s.plans, report.push, inputs.dryRun)
+}
+
+function logPlan(plans: TargetPlan[], cacheWrite: boolean): void {
+  for (const p of plans) {
+    if (!p.producesImage) {
+      core.info(`${p.target}: skipped — ${p.skipReason}`)
+      continue
+    }
+    core.info(`${p.target}: ${p.image} (from ${p.imageSource}) for ${p.platforms.join(', ')}`)
+    core.info(`  tags: ${p.tags.join(', ') || '(none)'}`)
+    core.info(`  cache from: ${p.cache.from.join(' ') || '(none)'}; to: ${p.cache.to?.join(' ') || '(none)'}`)
+    core.info(`  attest: ${p.attest.join(' ')}; output: ${p.output.join(' ')}`)
+  }
+  if (!cacheWrite)
+    core.info('Cache is read-only for this run: it is written on pushes to the default branch only.')
+}
+
+/** Phase: buildx version, QEMU handlers for the platforms, and the builder (nothing installed in a dry run). */
+async function builderPhase(s: Session): Promise<void> {
+  await checkBuildx()
+  const platforms = [...new Set(s.plans.flatMap(p => p.platforms))]
+  if (s.inputs.dryRun) {
+    core.info(`dry-run: no QEMU install and no builder; platforms needed: ${platforms.join(', ')}`)
+    s.builder = s.inputs.builder || undefined
+    return
+  }
+  await setupQemu(s.inputs.qemu, platforms, s.inputs.qemuImage)
+  try {
+    const info = await setupBuilder({ ...s.inputs, runId: s.ctx.runId })
+    if (info.created) s.state.save(State.CreatedBuilder, info.name)
+    const unsupported = platforms.filter(p => info.platforms.length && !info.platforms.includes(p))
+    if (unsupported.length) {
+      core.warning(
+        `Builder '${info.name}' does not list ${unsupported.join(', ')} (it lists ${info.platforms.join(', ')})`
+      )
+    }
+    s.builder = info.name
+  } catch (e) {
+    const created = (e as { createdBuilder?: string }).createdBuilder
+    if (created) s.state.save(State.CreatedBuilder, created)
+    throw e
+  }
+}
+
+/** Phase: the override file; a dry run prints the final definition with it and stops. */
+async function overridePhase(s: Session): Promise<void> {
+  const invocation = { ...(s.invocation as BakeInvocation), builder: s.builder }
+  s.invocation = invocation
+  s.report.bakeFile = path.join(s.dir, 'multiarch-override.json')
+  await writeFile(s.report.bakeFile, JSON.stringify(overrideFile(s.plans), null, 2) + '\n')
+  if (!s.inputs.dryRun) return
+  const { json } = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
+  core.info(json)
+  core.info('dry-run: nothing was built or pushed.')
+}
+
+/** Phase: registry login (state records it for the post step's logout) and the local cache restore. */
+async function loginPhase(s: Session): Promise<void> {
+  const { inputs } = s
+  const creds = resolveCredentials(inputs.registry, inputs.username, inputs.password, {
+    actor: s.ctx.actor,
+    token: inputs.githubToken
+  })
+  s.client = new RegistryClient({
+    credentials: creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
+  })
+  if (creds) {
+    await login(creds)
+    s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
+  } else {
+    core.info(`No login to ${inputs.registry}: no password given (and no default for this registry)`)
+  }
+  if (inputs.cache === 'local') {
+    const local: LocalCacheState = await restoreLocalCache(localCacheRoot(), inputs.cacheScope, s.ctx.sha)
+    s.state.save(State.LocalCache, JSON.stringify(local))
+  }
+}
+
+/** Where bake writes the OCI layouts (docker driver): one directory per target, all removed after the push. */
+const layoutRoot = (s: Session): string => path.join(s.dir, 'oci')
+
+/** Phase: the build (push by digest, or OCI layouts for the docker driver); no tag moves. */
+async function buildPhase(s: Session): Promise<void> {
+  const layouts = s.plans.some(p => p.layoutDir) ? [layoutRoot(s)] : []
+  if (layouts.length) s.state.save(State.LayoutDirs, JSON.stringify(layouts))
+  s.build = await runBake(
+    s.invocation as BakeInvocation,
+    s.report.bakeFile,
+    path.join(s.dir, 'metadata.json')
+  )
+  s.report.metadataJson = s.build.metadataJson
+  const layoutTargets = new Set(s.plans.filter(p => p.layoutDir).map(p => p.target))
+  recordBuild(s.report.targets, s.build, s.report.push.push, s.report.push.reason, layoutTargets)
+  if (s.inputs.cache === 'local') await rotateLocalCache(localCacheRoot())
+  if (!s.build.ok) {
+    await removeLayouts(layouts)
+    throw new Error(s.build.error)
+  }
+}
+
+/** The release policies (issue 5) wired onto the publish hooks. */
+function defaultHooks(s: Session): PublishHooks {
+  const flavor = () => s.meta?.flavor
+  return releaseHooks({
+    inputs: s.inputs,
+    ctx: s.ctx,
+    get version() {
+      return s.meta?.version ?? ''
+    },
+    get flavor() {
+      return { prefix: flavor()?.prefix ?? '', suffix: flavor()?.suffix ?? '' }
+    },
+    get attestations() {
+      return s.report.push.push && (s.inputs.sbom.enabled || s.inputs.provenance.enabled)
+    },
+    client: () => s.client
+  })
+}
+
+/** Runs the action; returns the report (outputs and summary are already written, also on failure). */
+export async function run(o: RunOptions = {}): Promise<RunReport> {
+  const state = o.state ?? actionState
+  const sink = o.sink ?? actionSink
+  state.save(State.IsPost, 'true')
+  const report = emptyReport()
+  let s: Session | undefined
+  try {
+    const inputs = o.inputs ?? getInputs()
+    report.dryRun = inputs.dryRun
+    report.digestOnly = inputs.digestOnly
+    const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'multiarch-'))
+    s = {
+      inputs,
+      ctx: o.context ?? contextFromWorkflow(),
+      state,
+      hooks: o.hooks ?? {},
+      report,
+      dir,
+      plans: []
+    }
+    const session = s
+    if (!o.hooks) session.hooks = defaultHooks(session)
+    await group('Context and tags', () => contextPhase(session))
+    await group('Bake definition and plan', () => planPhase(session))
+    await group('Buildx, QEMU and builder', () => builderPhase(session))
+    await group(inputs.dryRun ? 'Final bake definition (dry run)' : 'Override file', () =>
+      overridePhase(session)
+    )
+    if (inputs.dryRun) return report
+    await group('Registry login and cache', () => loginPhase(session))
+    // Seam: checks that need the plan and the registry login (secret guard, immutable tags) stop here.
+    await session.hooks.beforeBuild?.(session.plans, report)
+    await group(`Build ${session.plans.map(p => p.target).join(', ')}`, () => buildPhase(session))
+    const client = session.client as RegistryClient
+    if (session.plans.some(p => p.layoutDir)) {
+      await group('Push by digest', async () => {
+        try {
+          await pushLayouts(client, report.targets, session.plans)
+        } finally {
+          await removeLayouts([layoutRoot(session)])
+        }
+      })
+    }
+    if (report.push.push && inputs.digestOnly) {
+      await group('Digests (no tags)', () => recordDigests(client, report.targets))
+      core.info('digest-only: pushed by digest, not tagged; see the digests output.')
+    } else if (report.push.push) {
+      await group('Tagging and verification', () => tagAll(client, report.targets, report, session.hooks))
+    } else {
+      core.info(`Tagging skipped: ${report.push.reason}`)
+    }
+    return report
+  } catch (e) {
+    report.error = (e as Error).message
+    core.setFailed(report.error)
+    return report
+  } finally {
+    try {
+      await s?.hooks.afterPublish?.(report, s.build)
+    } catch (e) {
+      core.warning(`After-publish step failed: ${(e as Error).message}`)
+    }
+    await writeReport(report, sink)
+  }
+}
+
+/** The post step: undo what main did, each part on its own. Never fails the job. */
+export async function cleanup(state: StateStore = actionState): Promise<void> {
+  const list = (key: State): string[] => {
+    const raw = state.get(key)
+    return raw ? (JSON.parse(raw) as string[]) : []
+  }
+  const steps: [string, () => Promise<void>][] = [
+    [
+      'save the local cache',
+      async () => {
+        const raw = state.get(State.LocalCache)
+        if (raw) await saveLocalCache(JSON.parse(raw) as LocalCacheState)
+      }
+    ],
+    [
+      'remove the builder',
+      async () => {
+        const name = state.get(State.CreatedBuilder)
+        if (name) await removeBuilder(name)
+        else core.info('No builder to remove: this run did not create one')
+      }
+    ],
+    [
+      'remove the OCI layouts',
+      async () => {
+        const failed = await removeLayouts(list(State.LayoutDirs))
+        if (failed.length) throw new Error(failed.join(', '))
+      }
+    ],
+    [
+      'log out',
+      async () => {
+        const registries = list(State.LoggedInRegistries)
+        if (!registries.length) core.info('No registry to log out of: this run did not log in')
+        for (const registry of registries) await logout(registry)
+      }
+    ]
+  ]
+  for (const [name, step] of steps) {
+    try {
+      await step()
+    } catch (e) {
+      core.warning(`Post step could not ${name}: ${(e as Error).message}`)
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// Registry access through the docker CLI: login (password on stdin, masked first), logout (post step), and
+// the imagetools calls that move tags onto pushed indexes and read them back (the merge sub-action; the main
+// action tags through src/registry-client.ts).
+import * as core from '@actions/core'
+import { ExecError, run } from './exec.js'
+import { withRetry } from './retry.js'
+
+export interface Credentials {
+  registry: string
+  username: string
+  password: string
+}
+
+/** Masks a value in the runner's log (only inside Actions: elsewhere the mask command would print it). */
+export function maskSecret(value: string): void {
+  if (value && process.env.GITHUB_ACTIONS === 'true') core.setSecret(value)
+}
+
+/**
+ * Who logs in: the inputs, or for ghcr.io the actor with the workflow token. No password means no login.
+ */
+export function resolveCredentials(
+  registry: string,
+  username: string,
+  password: string,
+  defaults: { actor: string; token: string }
+): Credentials | undefined {
+  const ghcr = registry === 'ghcr.io'
+  const pass = password || (ghcr ? defaults.token : '')
+  if (!pass) return undefined
+  const user = username || (ghcr ? defaults.actor : '')
+  if (!user) throw new Error(`A password is set for ${registry} but no username: set the username input.`)
+  return { registry, username: user, password: pass }
+}
+
+/** Removes every occurrence of the secret from a message (belt and braces: the log masks it too). */
+export function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join('***') : text
+}
+
+/** The registry's reason for a failed login, without docker's boilerplate and without the password. */
+export function loginError(c: Credentials, e: ExecError): Error {
+  const raw = redact(`${e.result.stderr}\n${e.result.stdout}`, c.password)
+  const line =
+    raw
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => /error|denied|unauthorized|failed/i.test(l))
+      .pop() ?? e.message
+  const reason = line.replace(/^Error response from daemon:\s*/i, '').replace(/^Error:\s*/i, '')
+  const hint = /401|unauthorized|denied|incorrect|invalid/i.test(reason)
+    ? ' The registry rejected the credentials: check the username and password inputs.'
+    : ''
+  return new Error(`Login to ${c.registry} as ${c.username} failed: ${reason}.${hint}`)
+}
+
+export async function login(c: Credentials): Promise<void> {
+  maskSecret(c.password)
+  try {
+    await withRetry(`login to ${c.registry}`, () =>
+      run('docker', ['login', '--username', c.username, '--password-stdin', c.registry], {
+        input: c.password,
+        silent: true
+      })
+    )
+  } catch (e) {
+    if (e instanceof ExecError) throw loginError(c, e)
+    throw e
+  }
+  core.info(`Logged in to ${c.registry} as ${c.username}`)
+}
+
+/** Post step: log out; warns, never fails. */
+export async function logout(registry: string): Promise<void> {
+  const r = await run('docker', ['logout', registry], { silent: true, ignoreReturnCode: true })
+  if (r.exitCode === 0) core.info(`Logged out of ${registry}`)
+  else core.warning(`Logout of ${registry} failed: ${(r.stderr || r.stdout).trim()}`)
+}
+
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  platform?: { os: string; architecture: string; variant?: string }
+  annotations?: Record<string, string>
+}
+
+export interface IndexManifest {
+  mediaType?: string
+  manifests?: Descriptor[]
+}
+
+function builderArgs(builder?: string): string[] {
+  return builder ? ['--builder', builder] : []
+}
+
+/** The digest a reference resolves to (`imagetools inspect` of its top-level manifest). */
+export async function resolveDigest(reference: string, builder?: string): Promise<string> {
+  const r = await withRetry(`inspect of ${reference}`, () =>
+    run(
+      'docker',
+      [
+        'buildx',
+        'imagetools',
+        'inspect',
+        ...builderArgs(builder),
+        reference,
+        '--format',
+        '{{json .Manifest}}'
+      ],
+      {
+        silent: true
+      }
+    )
+  )
+  const digest = (JSON.parse(r.stdout) as Descriptor).digest
+  if (!digest) throw new Error(`imagetools inspect of ${reference} returned no digest`)
+  return digest
+}
+
+/** The raw index (or manifest) a reference resolves to. */
+export async function rawManifest(reference: string, builder?: string): Promise<IndexManifest> {
+  const r = await withRetry(`inspect of ${reference}`, () =>
+    run('docker', ['buildx', 'imagetools', 'inspect', ...builderArgs(builder), '--raw', reference], {
+      silent: true
+    })
+  )
+  return JSON.parse(r.stdout) as IndexManifest
+}
+
+/** Platform manifests of an index (attestation manifests, `unknown/unknown`, are left out). */
+export function platformManifests(index: IndexManifest): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const m of index.manifests ?? []) {
+    if (!m.platform || m.platform.os === 'unknown') continue
+    if (m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
+    const p = `${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}`
+    out[p] = m.digest
+  }
+  return out
+}
+
+/**
+ * Points `tag` (image:tag) at the index `image@digest`, then reads the tag back and checks it resolves to
+ * exactly that digest. One reference per call, each retried on transient registry failures.
+ */
+export async function applyTag(image: string, digest: string, tag: string, builder?: string): Promise<void> {
+  const source = `${image}@${digest}`
+  await withRetry(`tag ${tag}`, () =>
+    run('docker', ['buildx', 'imagetools', 'create', ...builderArgs(builder), '--tag', tag, source], {
+      silent: true
+    })
+  )
+  const actual = await resolveDigest(tag, builder)
+  if (actual !== digest) {
+    throw new Error(`Tag ${tag} resolves to ${actual} after tagging, not the pushed index ${digest}.`)
+  }
+}
