@@ -9,20 +9,18 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "install (npm ci)"
 npm ci --no-audit --no-fund
 
-step "lint"
+step "lint + README tables in sync with action.yml files"
 npm run -s lint
+node scripts/readme.mjs --check
 
 step "type-check"
 npm run -s typecheck
 
-step "unit tests"
+step "unit tests (incl. static checks of BlackLake's Dockerfiles and workflows)"
 npm run -s test:unit -- --ci
 
 step "build + stale dist check"
 npm run -s check-dist
-
-step "static checks of BlackLake's bake file, Dockerfiles and workflows"
-if [ -x scripts/static-checks.sh ]; then bash scripts/static-checks.sh; fi
 
 step "provision Docker engine, Buildx, QEMU, registries, base images"
 bash scripts/e2e-env.sh
