@@ -7,6 +7,8 @@ import path from 'node:path'
 const entries = [
   { in: 'src/index.ts', out: 'index' },
   { in: 'src/meta/index.ts', out: 'meta/index' },
+  { in: 'src/plan/index.ts', out: 'plan/index' },
+  { in: 'src/merge/index.ts', out: 'merge/index' },
   { in: 'src/cli.ts', out: 'cli', shebang: true }
 ]
 

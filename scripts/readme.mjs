@@ -15,7 +15,10 @@ const cell = text =>
 function table(kind, entries) {
   if (kind === 'inputs') {
     const rows = entries.map(([name, spec]) => {
-      const def = spec?.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default).replace(/\n/g, '\\n')}\``
+      const def =
+        spec?.default === undefined || spec.default === ''
+          ? ''
+          : `\`${cell(spec.default).replace(/\n/g, '\\n')}\``
       return `| \`${name}\` | ${def} | ${cell(spec?.description)} |`
     })
     return ['| Input | Default | Description |', '|---|---|---|', ...rows].join('\n')

@@ -7,18 +7,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { printDefinition, type BakeInvocation } from './bake/definition.js'
-import { labelMap, overrideFile, planTargets, type TargetPlan } from './bake/plan.js'
+import { overrideFile, type TargetPlan } from './bake/plan.js'
 import { runBake, type BakeRunResult } from './bake/run.js'
-import { checkBuildx, inspectBuilder, removeBuilder, setupBuilder } from './builder.js'
-import {
-  ghaAvailable,
-  restoreLocalCache,
-  rotateLocalCache,
-  saveLocalCache,
-  type LocalCacheState
-} from './cache.js'
-import { contextFromWorkflow, fetchRepo, isDefaultBranch, type RepoInfo, type RunContext } from './context.js'
-import { getInputs, splitList, type Inputs } from './inputs.js'
+import { planBuild } from './build-plan.js'
+import { checkBuildx, removeBuilder, setupBuilder } from './builder.js'
+import { restoreLocalCache, rotateLocalCache, saveLocalCache, type LocalCacheState } from './cache.js'
+import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from './context.js'
+import { getInputs, type Inputs } from './inputs.js'
 import { decidePush } from './push.js'
 import {
   plannedTargets,
@@ -33,7 +28,6 @@ import { removeLayouts } from './oci-push.js'
 import { login, logout, resolveCredentials } from './registry.js'
 import { RegistryClient } from './registry-client.js'
 import { prHeadTag, releaseHooks } from './release-hooks.js'
-import { assertNoSecretBuildArgs } from './secret-guard.js'
 import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from './report.js'
 import { actionState, State, type StateStore } from './state.js'
 import { BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS, computeMeta, type MetaResult } from './tags/index.js'
@@ -113,82 +107,21 @@ async function contextPhase(s: Session): Promise<void> {
   }
 }
 
-/** Phase: `bake --print` with REGISTRY/IMAGE_PREFIX/VERSION, then the per-target plan. */
+/** Phase: `bake --print` with REGISTRY/IMAGE_PREFIX/VERSION, then the per-target plan (src/build-plan.ts). */
 async function planPhase(s: Session): Promise<void> {
-  const { inputs, ctx, report } = s
-  const meta = s.meta as MetaResult
-  const imagePrefix = inputs.imagePrefix || ctx.repository.owner.toLowerCase()
-  if (!imagePrefix) {
-    throw new Error(
-      'No image-prefix: the repository owner is unknown here (no GITHUB_REPOSITORY, no origin remote). Set image-prefix.'
-    )
-  }
-  const env: Record<string, string> = { REGISTRY: inputs.registry, IMAGE_PREFIX: imagePrefix }
-  if (meta.version) env.VERSION = meta.version
-  s.invocation = {
-    workdir: path.resolve(inputs.workdir),
-    files: inputs.files,
-    targets: inputs.targets,
-    env,
-    set: inputs.set
-  }
-  const cacheWrite = ctx.eventName === 'push' && isDefaultBranch(ctx, s.repo) && !inputs.dryRun
-  const gha = ghaAvailable()
-  if (inputs.cache === 'gha' && !gha) {
-    const why =
-      'cache: gha was requested but ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL/ACTIONS_RESULTS_URL are not set ' +
-      '(outside a job step?): building without a cache.'
-    core.warning(why)
-    report.notes.push(why)
-  }
-  const { definition } = await printDefinition(s.invocation)
-  // Before QEMU or a builder: mode=max provenance would publish credential-like build args.
-  const records = report.push.push && inputs.provenance.enabled ? `mode=${inputs.provenance.mode}` : 'false'
-  const allowed = assertNoSecretBuildArgs(definition, {
-    provenance: records,
-    allow: inputs.allowSecretBuildArgs
-  })
-  if (allowed.length) core.info(`Secret guard: allowed build args ${allowed.map(f => f.arg).join(', ')}`)
-  // The docker driver cannot push by digest (see layoutOutput): know the driver before planning outputs.
-  const driver = inputs.builder ? (await inspectBuilder(inputs.builder)).driver : inputs.driver
-  s.plans = planTargets(definition, {
-    registry: inputs.registry,
-    imagePrefix,
-    images: inputs.images,
-    platforms: inputs.platforms,
-    tagNames: meta.tagNames,
-    labels: meta.labels,
-    userLabelKeys: Object.keys(labelMap(splitList(inputs.labels, { commas: false }))),
-    annotations: meta.annotations,
-    push: report.push.push,
-    cache: inputs.cache,
-    cacheScope: inputs.cacheScope,
-    cacheWrite,
-    ghaAvailable: gha,
+  const plan = await planBuild({
+    inputs: s.inputs,
+    ctx: s.ctx,
+    repo: s.repo,
+    meta: s.meta as MetaResult,
+    push: s.report.push,
     localCacheDir: localCacheRoot(),
-    pushByDigest: driver !== 'docker',
-    layoutRoot: layoutRoot(s),
-    digestOnly: inputs.digestOnly,
-    sbom: inputs.sbom,
-    provenance: inputs.provenance
+    layoutRoot: layoutRoot(s)
   })
-  logPlan(s.plans, cacheWrite)
-  report.targets = plannedTargets(s.plans, report.push, inputs.dryRun)
-}
-
-function logPlan(plans: TargetPlan[], cacheWrite: boolean): void {
-  for (const p of plans) {
-    if (!p.producesImage) {
-      core.info(`${p.target}: skipped — ${p.skipReason}`)
-      continue
-    }
-    core.info(`${p.target}: ${p.image} (from ${p.imageSource}) for ${p.platforms.join(', ')}`)
-    core.info(`  tags: ${p.tags.join(', ') || '(none)'}`)
-    core.info(`  cache from: ${p.cache.from.join(' ') || '(none)'}; to: ${p.cache.to?.join(' ') || '(none)'}`)
-    core.info(`  attest: ${p.attest.join(' ')}; output: ${p.output.join(' ')}`)
-  }
-  if (!cacheWrite)
-    core.info('Cache is read-only for this run: it is written on pushes to the default branch only.')
+  s.invocation = plan.invocation
+  s.plans = plan.plans
+  s.report.notes.push(...plan.notes)
+  s.report.targets = plannedTargets(s.plans, s.report.push, s.inputs.dryRun)
 }
 
 /** Phase: buildx version, QEMU handlers for the platforms, and the builder (nothing installed in a dry run). */

@@ -5,14 +5,16 @@
 // end as `#14 CACHED`, `#14 DONE 0.9s`, `#14 ERROR: …` or `#14 CANCELED`. A vertex shared by two targets is
 // named again under the other target with the same number (`#10 [web linux/amd64 1/4] FROM …` then `#10 CACHED`),
 // so a status belongs to the latest name of its number. With one target and one platform Buildx leaves both
-// out of the name (`#7 [2/4] RUN …`): the caller supplies them.
+// out of the name (`#7 [2/4] RUN …`): the caller supplies them. A step of a stage pinned to the build platform
+// counts for the platform it builds for (`[api linux/amd64->arm64 build 3/3]` is linux/arm64's).
 //
 // Counted: Dockerfile steps (`n/m` in the name) except FROM. FROM only resolves the base image; BuildKit reports
 // it DONE on warm builds and sometimes CACHED on cold ones, so counting it would make the rate noise.
 // Step time is the sum of the steps' own durations (FROM included): steps of one stage run one after another,
 // stages may overlap, so it is an upper bound of the platform's share of the wall time.
+import { vertexPlatform } from './bake/progress.js'
 import type { ManifestJson } from './registry-client.js'
-import { normalizePlatform } from './verify.js'
+import { normalizePlatform, platformOf } from './verify.js'
 
 export interface PlatformMetrics {
   target: string
@@ -51,7 +53,6 @@ interface Vertex {
   seconds: number
 }
 
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/
 const STEP = /^\d+\/\d+$/
 
 /** Target, platform and whether it is a step, from the bracket of a vertex name; undefined for other vertices. */
@@ -64,11 +65,11 @@ export function parseVertexName(
   const tokens = m[1].trim().split(/\s+/)
   if (!STEP.test(tokens[tokens.length - 1] ?? '')) return undefined
   tokens.pop()
-  const p = tokens.findIndex(t => PLATFORM.test(t))
+  const p = tokens.findIndex(t => vertexPlatform(t) !== undefined)
   let target: string | undefined
   let platform: string | undefined
   if (p >= 0) {
-    platform = normalizePlatform(tokens[p])
+    platform = normalizePlatform(vertexPlatform(tokens[p]) as string)
     target = p > 0 ? tokens[0] : undefined
   } else if (
     tokens.length > 0 &&
@@ -205,13 +206,7 @@ export async function platformSizes(
   for (const d of index.json.manifests) {
     if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || !d.platform) continue
     const manifest = await reader.getManifest(`${image}@${d.digest}`)
-    if (manifest) {
-      const p = d.platform
-      out.set(
-        normalizePlatform([p.os, p.architecture, p.variant].filter(Boolean).join('/')),
-        imageSize(manifest.json)
-      )
-    }
+    if (manifest) out.set(platformOf(d), imageSize(manifest.json))
   }
   return out
 }

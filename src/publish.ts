@@ -108,7 +108,11 @@ export async function pushLayouts(
       if (t.status === 'skipped' || !dir) continue
       dirs.push(dir)
       const started = Date.now()
-      const r = await pushLayout(client, t.image, dir, t.digest)
+      const r = await pushLayout(client, t.image, dir, t.digest).catch((e: Error) => {
+        throw new Error(`Push of ${t.target} (${t.image}) failed; no tag was moved: ${e.message}`, {
+          cause: e
+        })
+      })
       Object.assign(t, { status: 'untagged', digest: r.digest, reason: 'pushed by digest, not tagged yet' })
       core.info(
         `${t.target}: pushed ${t.image}@${r.digest} (${r.manifests} manifests; ${r.blobsUploaded} blobs uploaded, ` +

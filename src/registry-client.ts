@@ -1,12 +1,17 @@
 // A small Docker Registry HTTP API v2 client (https://distribution.github.io/distribution/spec/api/) on global
-// fetch: list tags, read a manifest or index, resolve a tag to its digest. Auth: anonymous, Basic, and the
+// fetch: list tags, read a manifest or index, resolve a tag to its digest; uploads (blobs, manifests) are in
+// src/registry-upload.ts on this client's transport. Auth: anonymous, Basic, and the
 // Bearer token flow (https://distribution.github.io/distribution/spec/auth/token/) with username/password.
 // Every operation goes through withRetry (5xx/429/connection resets, Retry-After honoured). Credentials never
 // appear in errors or logs: messages carry the method, the URL (which never holds credentials) and the status.
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
 import * as core from '@actions/core'
+import {
+  sha256,
+  uploadBlob,
+  uploadManifest,
+  type BlobSource,
+  type RegistryTransport
+} from './registry-upload.js'
 import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from './retry.js'
 
 export const MEDIA_TYPES = {
@@ -116,7 +121,8 @@ export interface ManifestJson {
   annotations?: Record<string, string>
 }
 
-interface RequestOptions {
+/** One request of the transport (see RegistryClient.request). */
+export interface RequestOptions {
   accept: string
   /** Ask for push access (`repository:NAME:pull,push`). */
   push?: boolean
@@ -124,16 +130,6 @@ interface RequestOptions {
   /** Makes the request body (called once per send). */
   body?: () => NonNullable<RequestInit['body']>
 }
-
-/** A blob to upload: its digest, size and the file holding its bytes. */
-export interface BlobSource {
-  digest: string
-  size: number
-  path: string
-}
-
-/** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. */
-export const MONOLITHIC_MAX = 32 * 1024 * 1024
 
 interface Challenge {
   scheme: string
@@ -184,60 +180,49 @@ async function send(method: string, url: string | URL, init: RequestInit = {}): 
   }
 }
 
-/** The upload URL a registry answered with (Location, possibly relative). */
-function uploadLocation(res: Response, base: string): string {
-  const location = res.headers.get('location')
-  if (!location) throw new Error(`${base}: the registry answered a blob upload without a Location`)
-  return new URL(location, base).toString()
-}
+/** An image reference from text or as parsed. */
+const toRef = (image: string | ImageRef): ImageRef =>
+  typeof image === 'string' ? parseImageRef(image) : image
 
-function withDigest(location: string, digest: string): string {
-  const url = new URL(location)
-  url.searchParams.set('digest', digest)
-  return url.toString()
-}
-
-function checkBlob(res: Response, digest: string): 'uploaded' {
-  const stored = res.headers.get('docker-content-digest')
-  if (stored && stored !== digest) throw new Error(`blob upload stored ${stored}, expected ${digest}`)
-  return 'uploaded'
-}
-
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+/** The tag or digest a reference names (`latest` when neither). */
+const referenceOf = (ref: ImageRef): string => ref.digest ?? ref.tag ?? 'latest'
 
 export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; expires: number }>()
+  /** What the uploads of registry-upload.ts use of this client. */
+  private readonly transport: RegistryTransport = {
+    repositoryUrl: ref => this.repositoryUrl(ref),
+    request: (method, url, ref, options) => this.request(method, url, ref, options),
+    attempt: (what, ref, fn) => this.attempt(what, ref, fn)
+  }
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     for (const c of Object.values(options.credentials ?? {})) if (c?.password) core.setSecret(c.password)
   }
 
-  private base(registry: string): string {
-    const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry
+  /** `<scheme>://<host>/v2/<repository>`: plain HTTP for local registries, as Docker does. */
+  private repositoryUrl(ref: ImageRef): string {
+    const host = ref.registry === 'docker.io' ? 'registry-1.docker.io' : ref.registry
     const plain = this.options.plainHttp ?? (r => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(r))
-    return `${plain(registry) ? 'http' : 'https'}://${host}`
+    return `${plain(ref.registry) ? 'http' : 'https'}://${host}/v2/${ref.repository}`
   }
 
   /** Tags of an image, across all pages; undefined when the repository does not exist. */
   async listTags(image: string | ImageRef): Promise<string[] | undefined> {
-    const ref = typeof image === 'string' ? parseImageRef(image) : image
-    return withRetry(
-      `list tags of ${imageName(ref)}`,
-      async () => {
-        const tags: string[] = []
-        const n = this.options.pageSize ? `?n=${this.options.pageSize}` : ''
-        let url: string | undefined = `${this.base(ref.registry)}/v2/${ref.repository}/tags/list${n}`
-        while (url) {
-          const res = await this.request('GET', url, ref, { accept: 'application/json' })
-          if (res.status === 404) return undefined
-          const body = (await res.json()) as { tags?: string[] | null }
-          tags.push(...(body.tags ?? []))
-          url = nextLink(res.headers.get('link'), url)
-        }
-        return tags
-      },
-      this.options.retry
-    )
+    const ref = toRef(image)
+    return this.attempt(`list tags of ${imageName(ref)}`, ref, async () => {
+      const tags: string[] = []
+      const n = this.options.pageSize ? `?n=${this.options.pageSize}` : ''
+      let url: string | undefined = `${this.repositoryUrl(ref)}/tags/list${n}`
+      while (url) {
+        const res = await this.request('GET', url, ref, { accept: 'application/json' })
+        if (res.status === 404) return undefined
+        const body = (await res.json()) as { tags?: string[] | null }
+        tags.push(...(body.tags ?? []))
+        url = nextLink(res.headers.get('link'), url)
+      }
+      return tags
+    })
   }
 
   /** A manifest or index by tag or digest; undefined when there is no such tag/repository. */
@@ -245,23 +230,17 @@ export class RegistryClient {
     image: string | ImageRef,
     accept: string[] = ALL_MANIFEST_TYPES
   ): Promise<Manifest | undefined> {
-    const ref = typeof image === 'string' ? parseImageRef(image) : image
-    const reference = ref.digest ?? ref.tag ?? 'latest'
-    return withRetry(
-      `get manifest ${imageName(ref)}:${reference}`,
-      async () => {
-        const url = `${this.base(ref.registry)}/v2/${ref.repository}/manifests/${reference}`
-        const res = await this.request('GET', url, ref, { accept: accept.join(', ') })
-        if (res.status === 404) return undefined
-        const bytes = Buffer.from(await res.arrayBuffer())
-        const raw = bytes.toString('utf8')
-        const json = JSON.parse(raw) as ManifestJson
-        const digest = res.headers.get('docker-content-digest') ?? sha256(bytes)
-        const mediaType = json.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? ''
-        return { digest, mediaType, raw, json }
-      },
-      this.options.retry
-    )
+    const ref = toRef(image)
+    return this.attempt(`get manifest ${imageName(ref)}:${referenceOf(ref)}`, ref, async () => {
+      const res = await this.manifestRequest('GET', ref, accept)
+      if (res.status === 404) return undefined
+      const bytes = Buffer.from(await res.arrayBuffer())
+      const raw = bytes.toString('utf8')
+      const json = JSON.parse(raw) as ManifestJson
+      const digest = res.headers.get('docker-content-digest') ?? sha256(bytes)
+      const mediaType = json.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? ''
+      return { digest, mediaType, raw, json }
+    })
   }
 
   /** The digest a tag resolves to (HEAD, falling back to GET); undefined when there is no such tag. */
@@ -269,18 +248,12 @@ export class RegistryClient {
     image: string | ImageRef,
     accept: string[] = ALL_MANIFEST_TYPES
   ): Promise<string | undefined> {
-    const ref = typeof image === 'string' ? parseImageRef(image) : image
-    const reference = ref.digest ?? ref.tag ?? 'latest'
-    const digest = await withRetry(
-      `resolve ${imageName(ref)}:${reference}`,
-      async () => {
-        const url = `${this.base(ref.registry)}/v2/${ref.repository}/manifests/${reference}`
-        const res = await this.request('HEAD', url, ref, { accept: accept.join(', ') })
-        if (res.status === 404) return undefined
-        return res.headers.get('docker-content-digest') ?? ''
-      },
-      this.options.retry
-    )
+    const ref = toRef(image)
+    const digest = await this.attempt(`resolve ${imageName(ref)}:${referenceOf(ref)}`, ref, async () => {
+      const res = await this.manifestRequest('HEAD', ref, accept)
+      if (res.status === 404) return undefined
+      return res.headers.get('docker-content-digest') ?? ''
+    })
     if (digest === '') return (await this.getManifest(ref, accept))?.digest
     return digest
   }
@@ -292,98 +265,40 @@ export class RegistryClient {
     return out
   }
 
-  /**
-   * Uploads one blob unless the repository already has it (HEAD first). Small blobs go up in one PUT, larger
-   * ones in PATCH chunks of `chunkSize`; the bytes stream from the file. The whole upload is retried.
-   */
+  /** Uploads one blob unless the repository already has it (see registry-upload.ts). */
   async pushBlob(
     image: string | ImageRef,
     blob: BlobSource,
-    { chunkSize = MONOLITHIC_MAX }: { chunkSize?: number } = {}
+    options: { chunkSize?: number } = {}
   ): Promise<'exists' | 'uploaded'> {
-    const ref = typeof image === 'string' ? parseImageRef(image) : image
-    const base = `${this.base(ref.registry)}/v2/${ref.repository}`
-    return withRetry(
-      `push blob ${blob.digest.slice(0, 19)} to ${imageName(ref)}`,
-      async () => {
-        const head = await this.request('HEAD', `${base}/blobs/${blob.digest}`, ref, {
-          accept: '*/*',
-          push: true
-        })
-        if (head.ok) return 'exists'
-        const start = await this.request('POST', `${base}/blobs/uploads/`, ref, { accept: '*/*', push: true })
-        await start.body?.cancel()
-        let location = uploadLocation(start, base)
-        const stream = (from: number, to: number) => () =>
-          Readable.toWeb(createReadStream(blob.path, { start: from, end: to })) as ReadableStream
-        const octets = { 'content-type': 'application/octet-stream' }
-        if (blob.size <= chunkSize) {
-          const put = await this.request('PUT', withDigest(location, blob.digest), ref, {
-            accept: '*/*',
-            push: true,
-            headers: { ...octets, 'content-length': String(blob.size) },
-            body: blob.size ? stream(0, blob.size - 1) : () => new Uint8Array()
-          })
-          await put.body?.cancel()
-          return checkBlob(put, blob.digest)
-        }
-        for (let from = 0; from < blob.size; from += chunkSize) {
-          const to = Math.min(from + chunkSize, blob.size) - 1
-          const patch = await this.request('PATCH', location, ref, {
-            accept: '*/*',
-            push: true,
-            headers: { ...octets, 'content-length': String(to - from + 1), 'content-range': `${from}-${to}` },
-            body: stream(from, to)
-          })
-          await patch.body?.cancel()
-          location = uploadLocation(patch, base)
-        }
-        const put = await this.request('PUT', withDigest(location, blob.digest), ref, {
-          accept: '*/*',
-          push: true,
-          headers: { 'content-length': '0' }
-        })
-        await put.body?.cancel()
-        return checkBlob(put, blob.digest)
-      },
-      this.options.retry
-    )
+    return uploadBlob(this.transport, toRef(image), blob, options)
   }
 
-  /**
-   * PUTs a manifest or index under `reference` (its digest, or a tag) and returns the digest the registry
-   * stored; throws when that is not the digest of `raw` (the registry rewrote it).
-   */
+  /** PUTs a manifest or index under `reference` (digest or tag); returns the digest the registry stored. */
   async pushManifest(
     image: string | ImageRef,
     reference: string,
     manifest: { mediaType: string; raw: Buffer }
   ): Promise<string> {
-    const ref = typeof image === 'string' ? parseImageRef(image) : image
-    const expected = sha256(manifest.raw)
-    const url = `${this.base(ref.registry)}/v2/${ref.repository}/manifests/${reference}`
-    const stored = await withRetry(
-      `push manifest ${imageName(ref)}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`,
-      async () => {
-        const res = await this.request('PUT', url, ref, {
-          accept: '*/*',
-          push: true,
-          headers: { 'content-type': manifest.mediaType },
-          body: () => new Uint8Array(manifest.raw)
-        })
-        await res.body?.cancel()
-        if (res.status === 404)
-          throw new HttpError(`PUT ${url}: 404 (a referenced blob or manifest is missing)`, 404)
-        return res.headers.get('docker-content-digest') ?? expected
-      },
-      this.options.retry
-    )
-    if (stored !== expected) {
-      throw new Error(
-        `${imageName(ref)}:${reference}: the registry stored ${stored}, not the pushed ${expected}`
-      )
+    return uploadManifest(this.transport, toRef(image), reference, manifest)
+  }
+
+  /** GET or HEAD of the manifest a reference names (its digest, else its tag, else `latest`). */
+  private manifestRequest(method: 'GET' | 'HEAD', ref: ImageRef, accept: string[]): Promise<Response> {
+    const url = `${this.repositoryUrl(ref)}/manifests/${referenceOf(ref)}`
+    return this.request(method, url, ref, { accept: accept.join(', ') })
+  }
+
+  /** Runs one operation under the retry policy; an unreachable registry says which one, and what was tried. */
+  private async attempt<T>(what: string, ref: ImageRef, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(what, fn, this.options.retry)
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e
+      throw new Error(`Cannot ${what}: the registry ${ref.registry} is unreachable (${e.message})`, {
+        cause: e
+      })
     }
-    return stored
   }
 
   /**

@@ -3,6 +3,7 @@
 // action tags through src/registry-client.ts).
 import * as core from '@actions/core'
 import { ExecError, run } from './exec.js'
+import type { Descriptor, ManifestJson } from './registry-client.js'
 import { withRetry } from './retry.js'
 
 export interface Credentials {
@@ -77,19 +78,6 @@ export async function logout(registry: string): Promise<void> {
   else core.warning(`Logout of ${registry} failed: ${(r.stderr || r.stdout).trim()}`)
 }
 
-export interface Descriptor {
-  mediaType: string
-  digest: string
-  size: number
-  platform?: { os: string; architecture: string; variant?: string }
-  annotations?: Record<string, string>
-}
-
-export interface IndexManifest {
-  mediaType?: string
-  manifests?: Descriptor[]
-}
-
 function builderArgs(builder?: string): string[] {
   return builder ? ['--builder', builder] : []
 }
@@ -118,18 +106,8 @@ export async function resolveDigest(reference: string, builder?: string): Promis
   return digest
 }
 
-/** The raw index (or manifest) a reference resolves to. */
-export async function rawManifest(reference: string, builder?: string): Promise<IndexManifest> {
-  const r = await withRetry(`inspect of ${reference}`, () =>
-    run('docker', ['buildx', 'imagetools', 'inspect', ...builderArgs(builder), '--raw', reference], {
-      silent: true
-    })
-  )
-  return JSON.parse(r.stdout) as IndexManifest
-}
-
 /** Platform manifests of an index (attestation manifests, `unknown/unknown`, are left out). */
-export function platformManifests(index: IndexManifest): Record<string, string> {
+export function platformManifests(index: ManifestJson): Record<string, string> {
   const out: Record<string, string> = {}
   for (const m of index.manifests ?? []) {
     if (!m.platform || m.platform.os === 'unknown') continue

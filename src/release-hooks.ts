@@ -5,6 +5,7 @@
 //                  withheld floating tags are set on each target;
 //   afterTagging   post-push verification (platforms, one attestation per platform, every tag on the index);
 //   afterPublish   build metrics (progress stream + sizes from the registry) and the sticky PR comment.
+// The withheld tags reach the summary through each target's `withheld` (report.ts), not a section of their own.
 // The decisions live in E's modules (tag-policy, verify, metrics, pr-comment); this file only connects them.
 import * as core from '@actions/core'
 import type { TargetPlan } from './bake/plan.js'
@@ -21,7 +22,6 @@ import {
   immutableConflictMessage,
   planImageTags,
   recheckImmutableTags,
-  tagPlanTable,
   type ImageTagPlan,
   type ImmutableConflict
 } from './tag-policy.js'
@@ -79,7 +79,12 @@ export function releaseHooks(s: ReleaseSettings): PublishHooks {
       const conflicts: ImmutableConflict[] = []
       for (const p of plans.filter(p => p.producesImage && p.tags.length)) {
         const bare = p.tags.map(r => bareTag(p.image, r))
-        const plan = await planImageTags(need(), p.image, s.version, bare, policy())
+        const plan = await planImageTags(need(), p.image, s.version, bare, policy()).catch((e: Error) => {
+          throw new Error(
+            `Release tag check of ${p.target} (${p.image}) failed before building; nothing was pushed: ${e.message}`,
+            { cause: e }
+          )
+        })
         tagPlans.set(p.target, plan)
         conflicts.push(...plan.conflicts)
         for (const w of plan.withheld) core.info(`${p.image}:${w.tag} will not move: ${w.reason}`)
@@ -116,9 +121,6 @@ export function releaseHooks(s: ReleaseSettings): PublishHooks {
       core.info(`Verified ${targets.length} image(s): platforms, attestations and every tag on its index.`)
     },
     afterPublish: async (report: RunReport, build: BakeRunResult | undefined) => {
-      if (tagPlans.size) {
-        report.sections.push(`### Tag policy\n\n${tagPlanTable([...tagPlans.values()])}`)
-      }
       if (build) await addMetrics(s, report, build)
       await comment(s, report)
     }

@@ -112,7 +112,7 @@ export function digestsOutput(report: RunReport): Record<string, Record<string, 
   return out
 }
 
-/** One line per target: what moved, what did not and why (the summary's answer at a glance). */
+/** One line per target: what was published, which tags were not moved and why (the summary's answer at a glance). */
 export function glance(report: RunReport): string[] {
   const lines: string[] = []
   for (const t of report.targets) {
@@ -160,11 +160,13 @@ export function renderSummary(report: RunReport): string {
     `**Version:** ${code(report.version) || '—'} · **Push:** ${report.push.push ? 'yes' : 'no'} (${cell(report.push.reason)})`,
     ''
   )
+  // The one place that says what was published and which tags were not moved, and why.
   if (!report.dryRun && report.targets.length) lines.push(...glance(report), '')
   lines.push('| Target | Platform | Image | Tags | Digest | Pushed |', '|---|---|---|---|---|---|')
   for (const t of report.targets) {
     if (t.status === 'skipped') continue
-    const tags = t.tags.length ? t.tags : t.requestedTags
+    // What moved once pushed (withheld tags are not in it); before that, what the plan asks for.
+    const tags = t.pushed ? t.tags : t.requestedTags
     const tagCell =
       tags.map(r => code(r.slice(t.image.length + 1))).join(' ') || (report.digestOnly ? 'not tagged' : '—')
     for (const p of t.platforms) {
@@ -173,11 +175,6 @@ export function renderSummary(report: RunReport): string {
         `| ${cell(t.target)} | ${cell(p)} | ${code(t.image)} | ${tagCell} | ${digest ? `<code title="${cell(digest)}">${short(digest)}</code>` : '—'} | ${pushedCell(t)} |`
       )
     }
-  }
-  const withheld = report.targets.flatMap(t => t.withheld.map(w => ({ ...w, target: t.target })))
-  if (withheld.length) {
-    lines.push('', '**Tags not moved:**', '')
-    for (const w of withheld) lines.push(`- ${cell(w.target)}: ${code(w.tag)} — ${cell(w.reason)}`)
   }
   const skipped = report.targets.filter(t => t.status === 'skipped')
   if (skipped.length) {

@@ -248,13 +248,3 @@ export async function recheckImmutableTags(
   if (exact.length === 0) return []
   return findImmutableConflicts(image, exact, await reader.resolveTags(image, exact), newDigest, options)
 }
-
-/** Markdown rows for the job summary: per image, the tags that moved and the ones withheld, with reasons. */
-export function tagPlanTable(plans: Pick<ImageTagPlan, 'image' | 'apply' | 'withheld' | 'note'>[]): string {
-  const code = (t: string) => `\`${t}\``
-  const rows = plans.map(p => {
-    const withheld = p.withheld.map(w => `${code(w.tag)} (${w.reason})`).join(', ') || '–'
-    return `| ${code(p.image)} | ${p.apply.map(code).join(' ') || '–'} | ${withheld} |`
-  })
-  return ['| image | tags pushed | tags withheld (why) |', '|---|---|---|', ...rows].join('\n')
-}

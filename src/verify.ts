@@ -35,7 +35,8 @@ export function normalizePlatform(platform: string): string {
   return [os, arch, v].filter(Boolean).join('/')
 }
 
-function platformOf(d: Descriptor): string {
+/** A manifest descriptor's platform, normalized (`linux/arm64`); `(no platform)` when it has none. */
+export function platformOf(d: Descriptor): string {
   const p = d.platform
   return p ? normalizePlatform([p.os, p.architecture, p.variant].filter(Boolean).join('/')) : '(no platform)'
 }

@@ -24,6 +24,26 @@ describe('build failures, from captured bake output', () => {
     )
   })
 
+  it('name the target whose push failed, not the last one bake reported (registry down)', () => {
+    // Both targets' pushes fail; bake's final reason is api's, but worker's error block comes last.
+    const progress = fixture('progress-push-registry-down.txt')
+    expect(failedStep(progress)).toEqual({ target: 'api', platform: undefined, step: 'exporting to image' })
+    expect(bakeFailure(progress)).toBe(
+      'Push of api (127.0.0.1:5999/gdown/api:dev) to 127.0.0.1:5999 failed: failed to do request: Head ' +
+        '"https://127.0.0.1:5999/v2/gdown/api/blobs/sha256:edf26634fedfe9edb0f22f5c2a3e7e53499764db8edc94f99ad1aac6bc661add": ' +
+        'dial tcp 127.0.0.1:5999: connect: connection refused'
+    )
+  })
+
+  it('read the target platform of a cross-stage step (`linux/amd64->arm64`)', () => {
+    const progress = [
+      '#16 [api linux/amd64->arm64 build 3/3] RUN make',
+      '#16 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+      'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2'
+    ].join('\n')
+    expect(failedStep(progress)).toEqual({ target: 'api', platform: 'linux/arm64', step: 'RUN make' })
+  })
+
   it('fall back to the ERROR line alone', () => {
     const out =
       '#1 [internal] load local bake definitions\nERROR: push-by-digest is currently not implemented for docker driver, please create a new builder instance'

@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ExecError } from '../../src/exec.js'
-import {
-  loginError,
-  platformManifests,
-  redact,
-  resolveCredentials,
-  type IndexManifest
-} from '../../src/registry.js'
+import type { ManifestJson } from '../../src/registry-client.js'
+import { loginError, platformManifests, redact, resolveCredentials } from '../../src/registry.js'
 import { fixture, jsonFixture } from './fixtures.js'
 
 describe('credentials', () => {
@@ -62,7 +57,7 @@ describe('login errors', () => {
 
 describe('pushed index', () => {
   it('maps platforms to manifests, leaving attestation manifests out (captured imagetools inspect --raw)', () => {
-    const index = jsonFixture<IndexManifest>('index-raw.json')
+    const index = jsonFixture<ManifestJson>('index-raw.json')
     expect(index.manifests).toHaveLength(4)
     expect(platformManifests(index)).toEqual({
       'linux/amd64': 'sha256:b3c37f13017b50c69cc1f434330c1c535f472ec6b4bc3bf8d91a791dee4d17ed',

@@ -236,6 +236,9 @@ describe('docker driver (OCI layouts) and digest-only', () => {
       '- **api** <code>localhost:5000/dtest/api</code>: published <code>v1.2.3</code>; not moved: <code>latest</code> (v1.2.3 &lt; v1.3.0)'
     )
     expect(md.indexOf('published <code>v1.2.3</code>')).toBeLessThan(md.indexOf('| Target |'))
+    // Said once: the withheld tag is neither listed again nor shown among the target's tags.
+    expect(md.split('v1.2.3 &lt; v1.3.0')).toHaveLength(2)
+    expect(md.split('\n').filter(l => l.startsWith('| api'))[0]).not.toContain('<code>latest</code>')
     expect(md).toContain('### Build metrics')
   })
 

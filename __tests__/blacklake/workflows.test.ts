@@ -129,21 +129,10 @@ describe.each(files)('%s', file => {
 describe('pr-preview.yml', () => {
   const steps = load('pr-preview.yml').jobs.preview.steps
 
-  it('comments only for same-repository pull requests (fork tokens cannot write)', () => {
-    const comment = steps.find(s => s.run?.includes('gh api'))!
-    expect(comment).toBeDefined()
-    expect(comment.if).toBe('github.event.pull_request.head.repo.full_name == github.repository')
-    // The comment is built from the action's own output, not re-computed.
+  it('leaves the sticky comment to the action (no second comment step), with the permission it needs', () => {
+    expect(steps.filter(s => s.run?.includes('comments'))).toEqual([])
     const publish = steps.find(s => s.uses === './')!
-    expect((comment as Step & { env: Record<string, string> }).env.IMAGES).toBe(
-      `\${{ steps.${publish.id}.outputs.images }}`
-    )
-  })
-
-  it('updates one sticky comment (found by a hidden marker, written by the bot) instead of adding more', () => {
-    const run = steps.find(s => s.run?.includes('gh api'))!.run!
-    expect(run).toMatch(/marker='<!-- [\w-]+ -->'/)
-    expect(run).toContain('--method PATCH')
-    expect(run).toContain('github-actions[bot]')
+    expect(publish.with?.['pr-comment']).not.toBe('false')
+    expect(load('pr-preview.yml').jobs.preview.permissions).toMatchObject({ 'pull-requests': 'write' })
   })
 })

@@ -40,6 +40,17 @@ describe('parseVertexName', () => {
       { targets: ['api', 'web'] },
       { target: 'web', platform: 'unknown', from: false }
     ],
+    ['[api linux/amd64->arm64 build 3/3] RUN x', {}, { target: 'api', platform: 'linux/arm64', from: false }],
+    [
+      '[linux/amd64->arm/v7 build 2/3] COPY . .',
+      { defaultTarget: 'api' },
+      { target: 'api', platform: 'linux/arm/v7', from: false }
+    ],
+    [
+      '[api linux/amd64->windows/amd64 build 2/3] RUN x',
+      {},
+      { target: 'api', platform: 'windows/amd64', from: false }
+    ],
     ['[api internal] load build definition from Dockerfile', {}, undefined],
     ['[web linux/amd64 internal] load metadata for x', {}, undefined],
     ['[api linux/amd64] generating sbom using x', {}, undefined],
@@ -94,6 +105,23 @@ describe('parseProgress on captured Buildx 0.13 output', () => {
         failed: false
       }
     ])
+  })
+
+  it('cross-stage steps (build platform -> target platform) count for the target platform, never `unknown`', () => {
+    const m = byKey(parseProgress(fixture('progress', 'bake-cross-stage-2targets-2platforms.txt')))
+    expect(Object.keys(m).sort()).toEqual([
+      'api linux/amd64',
+      'api linux/arm64',
+      'ui linux/amd64',
+      'ui linux/arm64'
+    ])
+    // api arm64: `[api linux/amd64->arm64 build 3/3] RUN` 0.7 + runtime COPY 0.0 + RUN 0.9
+    expect(m['api linux/arm64']).toMatchObject({ steps: 3, cached: 0, stepSeconds: 1.6 })
+    // ui arm64: `[ui linux/amd64->arm64 build 2/3] COPY` 0.0 and `… 3/3] RUN` 1.0 + runtime COPY 0.0 + RUN 0.7
+    expect(m['ui linux/arm64']).toMatchObject({ steps: 4, cached: 0, stepSeconds: 1.7 })
+    // api amd64 also owns the build stage's COPY BuildKit shared with arm64 (#12, named once, for amd64).
+    expect(m['api linux/amd64']).toMatchObject({ steps: 4, stepSeconds: 1.7 })
+    expect(m['ui linux/amd64']).toMatchObject({ steps: 3, stepSeconds: 1.6 })
   })
 
   it('a failing step marks its target and platform only', () => {

@@ -3,8 +3,7 @@ import {
   decideFloatingTags,
   findImmutableConflicts,
   immutableConflictMessage,
-  isExactVersionTag,
-  tagPlanTable
+  isExactVersionTag
 } from '../../src/tag-policy.js'
 
 const tags = (s: string) => s.split(/\s+/).filter(Boolean)
@@ -193,18 +192,5 @@ describe('immutable release tags', () => {
     expect(msg).toContain('nothing was pushed')
     expect(msg).toContain('`overwrite: true`')
     expect(immutableConflictMessage([], { afterPush: true })).toContain('no tag was moved')
-  })
-})
-
-describe('tagPlanTable', () => {
-  it('says what moved and what was withheld, and why', () => {
-    const d = decideFloatingTags('v1.2.9', ['v1.2.9', 'v1.2', 'v1', 'latest'], ['v1.3.0'])
-    expect(tagPlanTable([{ image: 'localhost:5000/x/api', ...d }])).toBe(
-      [
-        '| image | tags pushed | tags withheld (why) |',
-        '|---|---|---|',
-        '| `localhost:5000/x/api` | `v1.2.9` `v1.2` | `v1` (v1.2.9 < v1.3.0), `latest` (v1.2.9 < v1.3.0) |'
-      ].join('\n')
-    )
   })
 })

@@ -42,6 +42,7 @@ export async function buildLeg({ workspace, context, leg, plan, dir, inputs = {}
       ...inputs,
       targets: leg.target,
       platforms: leg.platform,
+      images: `${leg.target}=${leg.image}`,
       'digest-only': 'true',
       labels: plan.main.outputs.labels,
       annotations: plan.main.outputs.annotations

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { run } from '../exec.js'
 import { bakeArgs, type BakeInvocation } from './definition.js'
+import { vertexPlatform } from './progress.js'
 
 /** One target's entry in bake's metadata file. */
 export interface TargetMetadata {
@@ -34,30 +35,61 @@ export interface FailedStep {
   step?: string
 }
 
-/** The last step header buildx printed in an error block (` > [worker linux/arm64 2/2] RUN …:`). */
+/** BuildKit's reason for the failure: the last top-level `ERROR:` line, without `failed to solve:`. */
+function finalError(progress: string): string | undefined {
+  const line = progress
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l.startsWith('ERROR:'))
+    .pop()
+  return line?.replace(/^ERROR:\s*/, '').replace(/^failed to solve:\s*/, '')
+}
+
+/** Target, platform and step from a vertex name's bracket and text (`worker linux/arm64 2/2`, `RUN …`). */
+function stepOf(bracket: string, step: string): FailedStep {
+  const words = bracket.split(/\s+/)
+  const platform = words.map(vertexPlatform).find(p => p !== undefined)
+  const target = words[0] === 'internal' || words[0] === 'stage-0' ? undefined : words[0]
+  return { target, platform, step }
+}
+
+/**
+ * Where the build failed. When several vertices failed (bake cancels the others, or each target's push fails
+ * on its own), the one whose `#N ERROR:` is BuildKit's final reason is the cause, under the latest name of its
+ * `#N`; otherwise the last step header buildx printed in an error block (` > [worker linux/arm64 2/2] RUN …:`).
+ */
 export function failedStep(progress: string): FailedStep {
+  const reason = finalError(progress)
+  if (reason) {
+    const names = new Map<string, { bracket: string; step: string }>()
+    for (const m of progress.matchAll(/^#(\d+) (?:\[([^\]]+)\] (.*)|ERROR: (.*))$/gm)) {
+      if (m[2] !== undefined) names.set(m[1], { bracket: m[2], step: m[3].trim() })
+      else if (m[4].trim() === reason && names.has(m[1])) {
+        const name = names.get(m[1]) as { bracket: string; step: string }
+        return stepOf(name.bracket, name.step)
+      }
+    }
+  }
   const headers = [...progress.matchAll(/^ > \[([^\]]+)\] (.*?):?\s*$/gm)].filter(
     m => !/^importing cache manifest|^exporting cache/.test(m[2])
   )
   const last = headers.pop()
-  if (!last) return {}
-  const words = last[1].split(/\s+/)
-  const platform = words.find(w => /^[a-z][a-z0-9]*\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(w))
-  const target = words[0] === 'internal' || words[0] === 'stage-0' ? undefined : words[0]
-  return { target, platform, step: last[2] }
+  return last ? stepOf(last[1], last[2]) : {}
 }
 
-/** A short, single-line error from bake's output: where it failed and BuildKit's reason. */
+/**
+ * A short, single-line error from bake's output: where it failed and BuildKit's reason. A failed push says
+ * which target, image and registry, then the registry's answer.
+ */
 export function bakeFailure(progress: string): string {
-  const errors = progress
-    .split(/\r?\n/)
-    .map(l => l.trim())
-    .filter(l => l.startsWith('ERROR:'))
-  const reason = (errors.pop() ?? 'docker buildx bake failed (no ERROR line in its output)')
-    .replace(/^ERROR:\s*/, '')
-    .replace(/^failed to solve:\s*/, '')
+  const reason = finalError(progress) ?? 'docker buildx bake failed (no ERROR line in its output)'
   const at = failedStep(progress)
   if (!at.target && !at.step) return `Build failed: ${reason}`
+  const push = /^failed to push (\S+?): (.*)$/.exec(reason)
+  if (push) {
+    const registry = push[1].split('/')[0]
+    return `Push of ${at.target ?? 'the image'} (${push[1]}) to ${registry} failed: ${push[2]}`
+  }
   const where = `${at.target ?? 'build'}${at.platform ? ` (${at.platform})` : ''}`
   return `Build of ${where} failed at \`${at.step}\`: ${reason}`
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseMergeInputs } from '../../src/merge/inputs.js'
+import { PLAN_SCHEMA } from '../../src/plan/document.js'
+
+const plan = JSON.stringify({
+  schema: PLAN_SCHEMA,
+  version: 'v1',
+  tags: ['v1'],
+  labels: [],
+  annotations: [],
+  annotationLevels: ['manifest'],
+  flavor: { prefix: '', suffix: '' },
+  monotonic: true,
+  push: true,
+  pushReason: 'push event',
+  images: [{ target: 'api', image: 'ghcr.io/o/api', platforms: ['linux/amd64'] }]
+})
+const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+describe('parseMergeInputs', () => {
+  it('defaults: no overwrite, attestations required', () => {
+    const i = parseMergeInputs(get({ plan, digests: 'digests' }))
+    expect(i).toMatchObject({ overwrite: false, attestations: true, builder: '', digests: 'digests' })
+    expect(i.plan.images[0].target).toBe('api')
+  })
+
+  it('reads the switches and rejects other values', () => {
+    expect(parseMergeInputs(get({ plan, overwrite: 'true', attestations: 'false' }))).toMatchObject({
+      overwrite: true,
+      attestations: false
+    })
+    expect(() => parseMergeInputs(get({ plan, overwrite: 'yes' }))).toThrow(
+      "Invalid overwrite 'yes'. Expected true or false."
+    )
+  })
+
+  it('a missing plan says how to pass it', () => {
+    expect(() => parseMergeInputs(get({}))).toThrow('needs.plan.outputs.plan')
+  })
+})

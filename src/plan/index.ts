@@ -1,0 +1,4 @@
+// Entry of the `plan` sub-action (plan/action.yml): only dispatches.
+import { run } from './run.js'
+
+await run()
