@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { printDefinition, type BakeInvocation } from './bake/definition.js'
-import { labelMap, planTargets, type TargetPlan } from './bake/plan.js'
+import { labelMap, planTargets, type PlanOptions, type TargetPlan } from './bake/plan.js'
 import { inspectBuilder } from './builder.js'
 import { ghaAvailable } from './cache.js'
 import { isDefaultBranch, type RepoInfo, type RunContext } from './context.js'
@@ -29,6 +29,39 @@ export function bakeInvocation(inputs: Inputs, ctx: RunContext, version: string)
     targets: inputs.targets,
     env,
     set: inputs.set
+  }
+}
+
+/** The plan options that name the images and their tags, labels and annotations: the same in every job. */
+export type ImageOptions = Pick<
+  PlanOptions,
+  | 'registry'
+  | 'imagePrefix'
+  | 'images'
+  | 'platforms'
+  | 'tagNames'
+  | 'labels'
+  | 'userLabelKeys'
+  | 'annotations'
+  | 'push'
+>
+
+export function imageOptions(
+  inputs: Inputs,
+  invocation: BakeInvocation,
+  meta: MetaResult,
+  push: boolean
+): ImageOptions {
+  return {
+    registry: inputs.registry,
+    imagePrefix: invocation.env.IMAGE_PREFIX,
+    images: inputs.images,
+    platforms: inputs.platforms,
+    tagNames: meta.tagNames,
+    labels: meta.labels,
+    userLabelKeys: Object.keys(labelMap(splitList(inputs.labels, { commas: false }))),
+    annotations: meta.annotations,
+    push
   }
 }
 
@@ -75,15 +108,7 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
   // The docker driver cannot push by digest (see layoutOutput): know the driver before planning outputs.
   const driver = inputs.builder ? (await inspectBuilder(inputs.builder)).driver : inputs.driver
   const plans = planTargets(definition, {
-    registry: inputs.registry,
-    imagePrefix: invocation.env.IMAGE_PREFIX,
-    images: inputs.images,
-    platforms: inputs.platforms,
-    tagNames: meta.tagNames,
-    labels: meta.labels,
-    userLabelKeys: Object.keys(labelMap(splitList(inputs.labels, { commas: false }))),
-    annotations: meta.annotations,
-    push: o.push.push,
+    ...imageOptions(inputs, invocation, meta, o.push.push),
     cache: inputs.cache,
     cacheScope: inputs.cacheScope,
     cacheWrite,

@@ -2,11 +2,10 @@
 // evict each other; written (mode=max) only on pushes to the default branch, read everywhere else (GitHub lets
 // a PR read its base and default branch's entries, so a scope without a branch name falls back to main).
 // `registry`: `<image>:buildcache`, same write rule. `local`: a directory per target under RUNNER_TEMP, restored
-// and saved with @actions/cache (outside Actions the directory simply persists). `none`: nothing.
-import * as core from '@actions/core'
-import * as actionsCache from '@actions/cache'
+// and saved with @actions/cache by src/local-cache.ts (outside Actions the directory simply persists). `none`:
+// nothing.
 import { existsSync } from 'node:fs'
-import { mkdir, rename, rm, readdir } from 'node:fs/promises'
+import { rename, rm, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { CacheMode } from './inputs.js'
 
@@ -82,57 +81,4 @@ export async function rotateLocalCache(root: string): Promise<void> {
     await rm(current, { recursive: true, force: true })
     await rename(path.join(root, name), current)
   }
-}
-
-export interface LocalCacheState {
-  dir: string
-  key: string
-  restoredKey?: string
-}
-
-function usable(): boolean {
-  try {
-    return actionsCache.isFeatureAvailable()
-  } catch {
-    return false
-  }
-}
-
-/** Restores the local cache directory; keys are per scope prefix and commit, falling back to the newest. */
-export async function restoreLocalCache(
-  dir: string,
-  cacheScope: string,
-  sha: string
-): Promise<LocalCacheState> {
-  await mkdir(dir, { recursive: true })
-  const prefix = `multiarch-action-${process.env.RUNNER_OS ?? 'local'}-${cacheScope || 'default'}-`
-  const state: LocalCacheState = { dir, key: `${prefix}${sha}` }
-  if (!usable()) {
-    core.info(`No GitHub cache service here: the local cache stays in ${dir} between runs on this machine.`)
-    return state
-  }
-  try {
-    state.restoredKey = (await actionsCache.restoreCache([dir], state.key, [prefix])) ?? undefined
-    core.info(
-      state.restoredKey ? `Restored local cache ${state.restoredKey}` : 'No local cache to restore yet'
-    )
-  } catch (e) {
-    core.warning(`Local cache restore failed (building without it): ${(e as Error).message}`)
-  }
-  return state
-}
-
-/** Saves the local cache (post step). Skipped on an exact hit, where the content is already stored. */
-export async function saveLocalCache(state: LocalCacheState): Promise<void> {
-  if (!usable()) return
-  if (state.restoredKey === state.key) {
-    core.info(`Local cache ${state.key} was restored exactly; nothing to save.`)
-    return
-  }
-  if (!existsSync(state.dir) || (await readdir(state.dir)).length === 0) {
-    core.info('Local cache directory is empty; nothing to save.')
-    return
-  }
-  await actionsCache.saveCache([state.dir], state.key)
-  core.info(`Saved local cache ${state.key}`)
 }

@@ -11,9 +11,10 @@ import { overrideFile, type TargetPlan } from './bake/plan.js'
 import { runBake, type BakeRunResult } from './bake/run.js'
 import { planBuild } from './build-plan.js'
 import { checkBuildx, removeBuilder, setupBuilder } from './builder.js'
-import { restoreLocalCache, rotateLocalCache, saveLocalCache, type LocalCacheState } from './cache.js'
+import { rotateLocalCache } from './cache.js'
 import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from './context.js'
 import { getInputs, type Inputs } from './inputs.js'
+import { restoreLocalCache, saveLocalCache, type LocalCacheState } from './local-cache.js'
 import { decidePush } from './push.js'
 import {
   plannedTargets,
@@ -27,10 +28,11 @@ import { setupQemu } from './qemu.js'
 import { removeLayouts } from './oci-push.js'
 import { login, logout, resolveCredentials } from './registry.js'
 import { RegistryClient } from './registry-client.js'
-import { prHeadTag, releaseHooks } from './release-hooks.js'
+import { releaseHooks } from './release-hooks.js'
 import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from './report.js'
 import { actionState, State, type StateStore } from './state.js'
-import { BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS, computeMeta, type MetaResult } from './tags/index.js'
+import { resolveMeta } from './tagging.js'
+import type { MetaResult } from './tags/index.js'
 
 export interface RunOptions {
   inputs?: Inputs
@@ -64,26 +66,6 @@ function localCacheRoot(): string {
   return process.env.RUNNER_TEMP
     ? path.join(process.env.RUNNER_TEMP, 'multiarch-cache')
     : path.join(os.tmpdir(), 'multiarch-action-cache')
-}
-
-/** Tags, labels and annotations from the tag engine (BlackLake's scheme when tags/flavor are empty). */
-export function resolveMeta(inputs: Inputs, ctx: RunContext, repo: RepoInfo | undefined): MetaResult {
-  const meta = computeMeta(
-    {
-      images: '',
-      tags: inputs.tags || BLACKLAKE_DEFAULTS.tags,
-      flavor: inputs.flavor || BLACKLAKE_DEFAULTS.flavor,
-      labels: inputs.labels,
-      annotations: inputs.annotations
-    },
-    ctx,
-    repo,
-    inputs.tags ? {} : BLACKLAKE_OPTIONS
-  )
-  for (const w of meta.warnings) core.warning(w)
-  const extra = inputs.tags ? undefined : prHeadTag(ctx, meta.tagNames)
-  if (extra) meta.tagNames.push(extra)
-  return meta
 }
 
 /** Phase: repository info, version and tags, and whether this run pushes. */

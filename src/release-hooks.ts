@@ -48,18 +48,6 @@ export function pullRequestNumber(ctx: RunContext): number | undefined {
   return /^pull_request/.test(ctx.eventName) && Number.isInteger(n) && n > 0 ? n : undefined
 }
 
-/**
- * Issue 5 item 6: with BlackLake's default tags a same-repository pull request also gets `pr-<N>-<short head
- * sha>` (the merge commit GitHub builds is not the head a reviewer sees, so `{{sha}}` cannot express it).
- */
-export function prHeadTag(ctx: RunContext, tagNames: string[]): string | undefined {
-  const n = ctx.payload?.pull_request?.number
-  const head = String(ctx.payload?.pull_request?.head?.sha ?? '')
-  if (!/^pull_request/.test(ctx.eventName) || !/^[0-9a-f]{7,}$/.test(head)) return undefined
-  if (!tagNames.includes(`pr-${n}`) || isForkPullRequest(ctx)) return undefined
-  return `pr-${n}-${head.slice(0, 7)}`
-}
-
 export function releaseHooks(s: ReleaseSettings): PublishHooks {
   const tagPlans = new Map<string, ImageTagPlan>()
   const policy = () => ({

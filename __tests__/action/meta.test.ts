@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunContext } from '../../src/context.js'
 import { parseInputs, type InputName } from '../../src/inputs.js'
-import { resolveMeta } from '../../src/main.js'
+import { resolveMeta } from '../../src/tagging.js'
 
 function ctx(eventName: string, ref: string, payload: Record<string, unknown> = {}): RunContext {
   return {

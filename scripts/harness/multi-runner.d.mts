@@ -1,15 +1,9 @@
 // Types of multi-runner.mjs for the TypeScript tests.
 import type { EventContext } from './e2e.mjs'
 import type { RunResult } from './runner.mjs'
+import type { MatrixEntry } from '../../src/plan/matrix.js'
 
-export interface MatrixEntry {
-  target: string
-  platform: string
-  runner: string
-  qemu: boolean
-  image: string
-  slug: string
-}
+export type { MatrixEntry }
 export interface Timed {
   result: RunResult
   ms: number

@@ -11,18 +11,23 @@ import { runAction } from './runner.mjs'
 
 const actionDir = () => process.env.E2E_ACTION_DIR || REPO_ROOT
 
-/** The plan job. */
-export async function planJob({ workspace, context, inputs = {}, env = {} }) {
-  const e = await e2eEnv()
-  const started = Date.now()
-  const result = await runAction({
-    action: path.join(actionDir(), 'plan'),
+/** One run of a sub-action (`plan`, `merge`) in the job's workspace and event. */
+function subAction(name, { workspace, context, env }, inputs) {
+  return runAction({
+    action: path.join(actionDir(), name),
     workspace,
     eventName: context.eventName,
     payload: context.payload,
     env: { GITHUB_REPOSITORY: REPOSITORY, ...context.env, ...env },
-    inputs: { registry: e.E2E_REGISTRY, ...inputs }
+    inputs
   })
+}
+
+/** The plan job. */
+export async function planJob({ workspace, context, inputs = {}, env = {} }) {
+  const e = await e2eEnv()
+  const started = Date.now()
+  const result = await subAction('plan', { workspace, context, env }, { registry: e.E2E_REGISTRY, ...inputs })
   const ms = Date.now() - started
   if (result.main.exitCode !== 0) return { result, ms, matrix: { include: [] } }
   return { result, ms, matrix: JSON.parse(result.main.outputs.matrix) }
@@ -60,14 +65,11 @@ export async function buildLeg({ workspace, context, leg, plan, dir, inputs = {}
 /** The merge job. */
 export async function mergeJob({ workspace, context, plan, digests, inputs = {}, env = {} }) {
   const started = Date.now()
-  const result = await runAction({
-    action: path.join(actionDir(), 'merge'),
-    workspace,
-    eventName: context.eventName,
-    payload: context.payload,
-    env: { GITHUB_REPOSITORY: REPOSITORY, ...context.env, ...env },
-    inputs: { plan: plan.main.outputs.plan, digests, ...inputs }
-  })
+  const result = await subAction(
+    'merge',
+    { workspace, context, env },
+    { plan: plan.main.outputs.plan, digests, ...inputs }
+  )
   return { result, ms: Date.now() - started }
 }
 

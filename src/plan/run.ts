@@ -1,16 +1,16 @@
 // The `plan` sub-action: resolves the bake definition and the tags exactly as the main action does (same
-// inputs, same code), then writes the build matrix (image target × platform → runner) and the plan document
-// the merge job reads. Nothing is built or pushed here.
+// inputs, same code: resolveMeta in src/tagging.ts, bakeInvocation and imageOptions in src/build-plan.ts), then
+// writes the build matrix (image target × platform → runner) and the plan document the merge job reads.
+// Nothing is built or pushed here.
 import * as core from '@actions/core'
-import path from 'node:path'
 import { printDefinition } from '../bake/definition.js'
 import { planTargets, type TargetPlan } from '../bake/plan.js'
+import { bakeInvocation, imageOptions } from '../build-plan.js'
 import { contextFromWorkflow, fetchRepo, type RunContext } from '../context.js'
 import { parseInputs, type InputName, type Inputs } from '../inputs.js'
-// The main action's own tag computation, so plan and the single-job path can never compute different tags.
-import { resolveMeta } from '../main.js'
 import { decidePush } from '../push.js'
 import { cell } from '../report.js'
+import { resolveMeta } from '../tagging.js'
 import { buildMatrix, parseRunnerMap, type Matrix } from './matrix.js'
 import { planDocument, type PlanDocument } from './document.js'
 
@@ -43,30 +43,10 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
   const repo = await fetchRepo(ctx, inputs.githubToken, m => core.warning(m))
   const meta = resolveMeta(inputs, ctx, repo)
   const push = decidePush(inputs.push, ctx)
-  const imagePrefix = inputs.imagePrefix || ctx.repository.owner.toLowerCase()
-  if (!imagePrefix) {
-    throw new Error(
-      'No image-prefix: the repository owner is unknown here (no GITHUB_REPOSITORY). Set image-prefix.'
-    )
-  }
-  const env: Record<string, string> = { REGISTRY: inputs.registry, IMAGE_PREFIX: imagePrefix }
-  if (meta.version) env.VERSION = meta.version
-  const { definition } = await printDefinition({
-    workdir: path.resolve(inputs.workdir),
-    files: inputs.files,
-    targets: inputs.targets,
-    env,
-    set: inputs.set
-  })
+  const invocation = bakeInvocation(inputs, ctx, meta.version)
+  const { definition } = await printDefinition(invocation)
   const plans = planTargets(definition, {
-    registry: inputs.registry,
-    imagePrefix,
-    images: inputs.images,
-    platforms: inputs.platforms,
-    tagNames: meta.tagNames,
-    labels: meta.labels,
-    annotations: meta.annotations,
-    push: push.push,
+    ...imageOptions(inputs, invocation, meta, push.push),
     cache: 'none',
     cacheScope: '',
     cacheWrite: false,

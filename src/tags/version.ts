@@ -81,20 +81,15 @@ export function computeVersion(
       })
     }
   }
-  const prefixOf = (rule: TagRule) =>
-    Object.prototype.hasOwnProperty.call(rule.attrs, 'prefix')
-      ? render(rule.attrs.prefix, rule)
-      : flavor.prefix
-        ? render(flavor.prefix, rule)
-        : ''
-  const suffixOf = (rule: TagRule) =>
-    Object.prototype.hasOwnProperty.call(rule.attrs, 'suffix')
-      ? render(rule.attrs.suffix, rule)
-      : flavor.suffix
-        ? render(flavor.suffix, rule)
+  /** The rule's own prefix/suffix attribute (even empty), else the flavor's. */
+  const affix = (rule: TagRule, key: 'prefix' | 'suffix') =>
+    Object.prototype.hasOwnProperty.call(rule.attrs, key)
+      ? render(rule.attrs[key], rule)
+      : flavor[key]
+        ? render(flavor[key], rule)
         : ''
   const push = (core: string, latest: boolean, rule: TagRule) => {
-    b.add(`${prefixOf(rule)}${core}${suffixOf(rule)}`, latestFor(latest), rule)
+    b.add(`${affix(rule, 'prefix')}${core}${affix(rule, 'suffix')}`, latestFor(latest), rule)
   }
   const isTag = /^refs\/tags\//.test(ctx.ref)
   const tagName = ctx.ref.replace(/^refs\/tags\//g, '')
@@ -124,6 +119,21 @@ export function computeVersion(
     return m[1]
   }
 
+  /**
+   * What a semver or pep440 rule parses: its value (else the tag name) through `match`, `/` as `-`; undefined
+   * when there is neither (not a tag, no value).
+   */
+  const versionInput = (rule: TagRule): string | undefined =>
+    isTag || rule.attrs.value.length > 0 ? matchPart(rule, sourceValue(rule)).replace(/\//g, '-') : undefined
+  /** Adds the rule's `pattern` rendered with a parsed version's parts. */
+  const pushVersion = (rule: TagRule, pattern: string, parts: Record<string, unknown>, latest: boolean) => {
+    push(
+      safe(rule, 'pattern', () => renderVersion(pattern, parts)),
+      latest,
+      rule
+    )
+  }
+
   for (const rule of rules) {
     const enabled = render(rule.attrs.enable, rule)
     if (enabled !== 'true' && enabled !== 'false') {
@@ -143,36 +153,27 @@ export function computeVersion(
         break
       }
       case 'semver': {
-        if (!isTag && rule.attrs.value.length === 0) break
-        const raw = matchPart(rule, sourceValue(rule)).replace(/\//g, '-')
+        const raw = versionInput(rule)
+        if (raw === undefined) break
         if (!semverValid(raw)) {
           scope.warn(`${raw} is not a valid semver. More info: https://semver.org/`)
           break
         }
         const parsed = semverParse(raw, { loose: true })
         if (!parsed) break
+        const parts = parsed as unknown as Record<string, unknown>
         if (semverPrerelease(raw)) {
           const pattern = isRawStatement(rule.attrs.pattern) ? rule.attrs.pattern : '{{version}}'
-          push(
-            safe(rule, 'pattern', () => renderVersion(pattern, parsed as unknown as Record<string, unknown>)),
-            false,
-            rule
-          )
+          pushVersion(rule, pattern, parts, false)
         } else {
           if (options.noMajorZero && parsed.major === 0 && rendersOnlyMajor(rule.attrs.pattern)) break
-          push(
-            safe(rule, 'pattern', () =>
-              renderVersion(rule.attrs.pattern, parsed as unknown as Record<string, unknown>)
-            ),
-            true,
-            rule
-          )
+          pushVersion(rule, rule.attrs.pattern, parts, true)
         }
         break
       }
       case 'pep440': {
-        if (!isTag && rule.attrs.value.length === 0) break
-        const raw = matchPart(rule, sourceValue(rule)).replace(/\//g, '-')
+        const raw = versionInput(rule)
+        if (raw === undefined) break
         const parsed = parsePep440(raw)
         if (!parsed) {
           scope.warn(
@@ -183,16 +184,18 @@ export function computeVersion(
         if (isPep440Unstable(parsed)) {
           push(isRawStatement(rule.attrs.pattern) ? raw : (cleanPep440(raw) ?? raw), false, rule)
         } else {
-          const value = safe(rule, 'pattern', () =>
-            renderVersion(rule.attrs.pattern, {
+          pushVersion(
+            rule,
+            rule.attrs.pattern,
+            {
               raw: () => raw,
               version: () => cleanPep440(raw),
               major: () => pep440Part(parsed, 0),
               minor: () => pep440Part(parsed, 1),
               patch: () => pep440Part(parsed, 2)
-            })
+            },
+            true
           )
-          push(value, true, rule)
         }
         break
       }
