@@ -10,6 +10,7 @@ import { INPUT_NAMES, parseInputs, type InputName } from './inputs.js'
 import { cleanup, run } from './main.js'
 import type { ReportSink } from './report.js'
 import { memoryState } from './state.js'
+import { renderWorkflowCommands } from './terminal.js'
 
 const USAGE = `Usage: multiarch-action plan|publish [options]
 
@@ -24,7 +25,8 @@ Context (default: the local Git checkout):
 
 Inputs: every input of action.yml as --NAME VALUE (repeat a flag for several lines), e.g.
   --registry localhost:5000 --driver docker --cache none --platforms linux/amd64,linux/arm64
-Secrets: --password or MULTIARCH_PASSWORD; --github-token or GITHUB_TOKEN.`
+Secrets: --password or MULTIARCH_PASSWORD; --github-token or GITHUB_TOKEN.
+Output: --verbose shows debug lines.`
 
 export function cliOptions() {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
@@ -32,7 +34,8 @@ export function cliOptions() {
     sha: { type: 'string' },
     event: { type: 'string' },
     pr: { type: 'string' },
-    help: { type: 'boolean' }
+    help: { type: 'boolean' },
+    verbose: { type: 'boolean' }
   }
   for (const name of INPUT_NAMES) options[name] = { type: 'string', multiple: true }
   return options
@@ -45,6 +48,7 @@ export interface CliRequest {
   sha?: string
   event?: string
   pr?: number
+  verbose: boolean
 }
 
 /** Parses argv (without node and script); throws with the usage on anything it does not understand. */
@@ -81,7 +85,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ref: values.ref as string | undefined,
     sha: values.sha as string | undefined,
     event: values.event as string | undefined,
-    pr
+    pr,
+    verbose: values.verbose === true
   }
 }
 
@@ -107,6 +112,8 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
+  if (process.env.GITHUB_ACTIONS !== 'true')
+    renderWorkflowCommands(request.verbose || !!process.env.RUNNER_DEBUG)
   const inputs = parseInputs(request.get)
   const context = await contextFromGit({
     cwd: path.resolve(inputs.workdir),
