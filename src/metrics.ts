@@ -171,12 +171,15 @@ export function formatRate(rate: number | undefined): string {
 
 /** A Markdown table for the job summary: one row per target × platform. */
 export function metricsTable(metrics: PlatformMetrics[]): string {
-  const rows = metrics.map(
+  const sorted = [...metrics].sort(
+    (a, b) => a.target.localeCompare(b.target) || a.platform.localeCompare(b.platform)
+  )
+  const rows = sorted.map(
     m =>
-      `| ${m.target} | ${m.platform} | ${m.stepSeconds.toFixed(1)} s | ${formatRate(m.cacheHitRate)} (${m.cached}/${m.steps}) | ${formatBytes(m.sizeBytes)} | ${m.layers ?? '–'} |${m.failed ? ' failed |' : ' |'}`
+      `| ${m.target} | ${m.platform} | ${m.failed ? 'failed' : 'built'} | ${m.stepSeconds.toFixed(1)} s | ${formatRate(m.cacheHitRate)} (${m.cached}/${m.steps}) | ${formatBytes(m.sizeBytes)} | ${m.layers ?? '–'} |`
   )
   return [
-    '| target | platform | step time | cache hits | compressed size | layers | |',
+    '| target | platform | result | step time | cache hits | compressed size | layers |',
     '|---|---|---|---|---|---|---|',
     ...rows
   ].join('\n')

@@ -183,8 +183,12 @@ describe('sizes from the registry', () => {
     expect(api).toMatchObject({ sizeBytes: 1071259, layers: 4 })
     expect(list.find(m => m.target === 'web')?.sizeBytes).toBeUndefined()
     const table = metricsTable(list)
-    expect(table).toContain('| api | linux/amd64 | 0.1 s | 100% (3/3) | 1.07 MB | 4 | |')
-    expect(table).toContain('| web | linux/arm64 | 0.1 s | 100% (3/3) | – | – | |')
+    expect(table).toContain('| api | linux/amd64 | built | 0.1 s | 100% (3/3) | 1.07 MB | 4 |')
+    expect(table).toContain('| web | linux/arm64 | built | 0.1 s | 100% (3/3) | – | – |')
+    // Every row has as many cells as the header, rows sorted by target then platform.
+    const lines = table.split('\n')
+    for (const line of lines) expect(line.split('|').length).toBe(lines[0].split('|').length)
+    expect(lines.slice(2).map(l => l.split('|')[1].trim())).toEqual(['api', 'api', 'web', 'web'])
     expect(metricsByPlatform(list, 'api')['linux/amd64']).toEqual({
       steps: 3,
       cached: 3,
