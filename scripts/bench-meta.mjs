@@ -14,17 +14,21 @@ import { existsSync, mkdtempSync, statSync, writeFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
+import { bundleOptions } from './esbuild-options.mjs'
 import { startGitHubApi, repoFixture } from './harness/github-api.mjs'
+import { node24 } from './harness/node24.mjs'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const runs = Number(process.argv[2] ?? 15)
 const ours = path.join(root, 'dist/meta/index.js')
 if (!existsSync(ours)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' })
 
+// Both run on the runtime action.yml declares (node24), as the runner starts them.
+const nodeBin = node24()
+const nodeVersion = execFileSync(nodeBin, ['--version'], { encoding: 'utf8' }).trim()
+
 const work = mkdtempSync(path.join(tmpdir(), 'bench-meta-'))
 const baseline = path.join(work, 'baseline.mjs')
-const requireShim =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
 const baselineEntry = `
 import * as core from '@actions/core'
 import * as github from '@actions/github'
@@ -49,14 +53,8 @@ core.setOutput('labels', 'org.opencontainers.image.title=' + repo.name + '\\norg
 await build({
   stdin: { contents: baselineEntry, resolveDir: root, sourcefile: 'baseline-entry.mjs', loader: 'js' },
   outfile: baseline,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'error',
-  banner: { js: requireShim }
+  ...bundleOptions,
+  logLevel: 'error'
 })
 
 const api = await startGitHubApi({ repos: { 'octocat/Hello-World': repoFixture('octocat/Hello-World') } })
@@ -87,7 +85,7 @@ const env = {
 function once(script) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint()
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(nodeBin, [script], { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', d => (stderr += d))
     child.on('error', reject)
@@ -120,7 +118,7 @@ const mOurs = median(times.ours)
 const mBase = median(times.baseline)
 const result = {
   runs,
-  node: process.version,
+  node: nodeVersion,
   ours: { bundle: 'dist/meta/index.js', bundleKiB: Number(kb(ours)), medianMs: Number(mOurs.toFixed(1)) },
   baseline: {
     note: 'PROXY for docker/metadata-action: esbuild bundle of its dependency set, not the real action',

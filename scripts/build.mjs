@@ -3,6 +3,7 @@
 import { build } from 'esbuild'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { bundleOptions, requireShim } from './esbuild-options.mjs'
 
 const entries = [
   { in: 'src/index.ts', out: 'index' },
@@ -12,22 +13,13 @@ const entries = [
   { in: 'src/cli.ts', out: 'cli', shebang: true }
 ]
 
-// Bundled CommonJS dependencies call require(); ESM output needs one made for it.
-const requireShim =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
-
 await rm('dist', { recursive: true, force: true })
 const packages = new Map() // package name -> its directory
 for (const entry of entries) {
   const result = await build({
     entryPoints: { [entry.out]: entry.in },
     outdir: 'dist',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
+    ...bundleOptions,
     metafile: true,
     logLevel: 'warning',
     banner: { js: (entry.shebang ? '#!/usr/bin/env node\n' : '') + requireShim }
