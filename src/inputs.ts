@@ -1,6 +1,7 @@
 // One typed Inputs object, built in one place from the action's inputs (or the CLI's flags, through the same
 // getter). Each resolved value is logged at debug level; a bad value fails with what was expected.
 import * as core from '@actions/core'
+import { maskSecret } from './registry.js'
 
 /** Defaults of every input, exactly as action.yml declares them (a unit test keeps the two equal). */
 export const INPUT_DEFAULTS = {
@@ -208,6 +209,8 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
       `Invalid registry '${inputs.registry}'. Expected a host name such as ghcr.io or localhost:5000.`
     )
   }
+  maskSecret(inputs.password)
+  maskSecret(inputs.githubToken)
   for (const [name, v] of Object.entries(inputs)) {
     if (name === 'password' || name === 'githubToken') continue
     core.debug(`input ${name}: ${JSON.stringify(v)}`)

@@ -4,7 +4,6 @@
 // Bearer token flow (https://distribution.github.io/distribution/spec/auth/token/) with username/password.
 // Every operation goes through withRetry (5xx/429/connection resets, Retry-After honoured). Credentials never
 // appear in errors or logs: messages carry the method, the URL (which never holds credentials) and the status.
-import * as core from '@actions/core'
 import {
   sha256,
   uploadBlob,
@@ -13,6 +12,7 @@ import {
   type RegistryTransport
 } from './registry-upload.js'
 import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from './retry.js'
+import { maskSecret } from './registry.js'
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -197,7 +197,7 @@ export class RegistryClient {
   }
 
   constructor(private readonly options: RegistryClientOptions = {}) {
-    for (const c of Object.values(options.credentials ?? {})) if (c?.password) core.setSecret(c.password)
+    for (const c of Object.values(options.credentials ?? {})) if (c?.password) maskSecret(c.password)
   }
 
   /** `<scheme>://<host>/v2/<repository>`: plain HTTP for local registries, as Docker does. */
@@ -373,7 +373,7 @@ export class RegistryClient {
     const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number }
     const token = body.token ?? body.access_token
     if (!token) throw new Error(`token response from ${tokenUrl.origin} has no token`)
-    core.setSecret(token)
+    maskSecret(token)
     // Tokens live at least 60 s per the spec; renew a little early.
     const expires = Date.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000
     return { header: `Bearer ${token}`, expires }

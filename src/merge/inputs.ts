@@ -1,6 +1,7 @@
 // The merge sub-action's inputs, read once into one typed object; each value logged at debug level.
 import * as core from '@actions/core'
 import { parsePlanDocument, type PlanDocument } from '../plan/document.js'
+import { maskSecret } from '../registry.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -34,6 +35,8 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     attestations: bool('attestations', get('attestations'), true),
     builder: get('builder').trim()
   }
+  maskSecret(inputs.password)
+  maskSecret(inputs.githubToken)
   for (const [k, v] of Object.entries(inputs)) {
     if (k !== 'password' && k !== 'githubToken') core.debug(`input ${k}: ${JSON.stringify(v)}`)
   }
