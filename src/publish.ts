@@ -154,6 +154,34 @@ export async function recordDigests(client: RegistryClient, targets: TargetResul
   }
 }
 
+/** Moves every requested, non-withheld tag of one target onto its pushed index, one reference at a time. */
+async function tagTarget(
+  client: RegistryClient,
+  t: TargetResult,
+  index: { mediaType: string; raw: Buffer }
+): Promise<void> {
+  const withheld = new Set(t.withheld.map(w => w.tag))
+  for (const ref of t.requestedTags) {
+    if (withheld.has(ref)) {
+      core.info(`${ref}: not moved (${t.withheld.find(w => w.tag === ref)?.reason})`)
+      continue
+    }
+    const tag = ref.slice(t.image.length + 1)
+    await client.pushManifest(t.image, tag, index)
+    const actual = await client.headDigest(ref)
+    if (actual !== t.digest) {
+      throw new Error(
+        `Tag ${ref} resolves to ${actual ?? 'nothing'} after tagging, not the pushed index ${t.digest}.`
+      )
+    }
+    t.tags.push(ref)
+    core.info(`${ref} -> ${t.digest}`)
+  }
+  t.pushed = true
+  t.status = 'pushed'
+  t.reason = t.withheld.length ? `${t.withheld.length} tag(s) withheld` : 'tagged'
+}
+
 /** Phase 2: point every requested (and not withheld) tag at its target's index; each read back. */
 export async function tagAll(
   client: RegistryClient,
@@ -164,28 +192,13 @@ export async function tagAll(
   const images = targets.filter(t => t.status !== 'skipped')
   const indexes = await readIndexes(client, images)
   await hooks.beforeTagging?.(images, report)
-  for (const t of images) {
-    const withheld = new Set(t.withheld.map(w => w.tag))
-    const index = indexes.get(t.target) as { mediaType: string; raw: Buffer }
-    for (const ref of t.requestedTags) {
-      if (withheld.has(ref)) {
-        core.info(`${ref}: not moved (${t.withheld.find(w => w.tag === ref)?.reason})`)
-        continue
-      }
-      const tag = ref.slice(t.image.length + 1)
-      await client.pushManifest(t.image, tag, index)
-      const actual = await client.headDigest(ref)
-      if (actual !== t.digest) {
-        throw new Error(
-          `Tag ${ref} resolves to ${actual ?? 'nothing'} after tagging, not the pushed index ${t.digest}.`
-        )
-      }
-      t.tags.push(ref)
-      core.info(`${ref} -> ${t.digest}`)
-    }
-    t.pushed = true
-    t.status = 'pushed'
-    t.reason = t.withheld.length ? `${t.withheld.length} tag(s) withheld` : 'tagged'
-  }
+  // Targets are tagged concurrently (each target's tags one at a time, each read back): on a remote registry
+  // every tag is two round trips, and a release of six images has thirty tags. All finish before the first
+  // failure is reported, so the report never describes a tagging still under way.
+  const results = await Promise.allSettled(
+    images.map(t => tagTarget(client, t, indexes.get(t.target) as { mediaType: string; raw: Buffer }))
+  )
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
   await hooks.afterTagging?.(images, report)
 }
