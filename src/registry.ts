@@ -1,9 +1,9 @@
-// Registry access through the docker CLI: login (password on stdin, masked first), logout (post step), and
-// the imagetools calls that move tags onto pushed indexes and read them back (the merge sub-action; the main
-// action tags through src/registry-client.ts).
+// Registry access through the docker CLI: login (password on stdin, masked first) and logout (post step), for
+// buildx and imagetools; credential helpers shared with src/registry-client.ts (which moves tags through the
+// registry API).
 import * as core from '@actions/core'
 import { ExecError, run } from './exec.js'
-import type { Descriptor, ManifestJson } from './registry-client.js'
+import type { ManifestJson } from './registry-client.js'
 import { withRetry } from './retry.js'
 
 export interface Credentials {
@@ -78,34 +78,6 @@ export async function logout(registry: string): Promise<void> {
   else core.warning(`Logout of ${registry} failed: ${(r.stderr || r.stdout).trim()}`)
 }
 
-function builderArgs(builder?: string): string[] {
-  return builder ? ['--builder', builder] : []
-}
-
-/** The digest a reference resolves to (`imagetools inspect` of its top-level manifest). */
-export async function resolveDigest(reference: string, builder?: string): Promise<string> {
-  const r = await withRetry(`inspect of ${reference}`, () =>
-    run(
-      'docker',
-      [
-        'buildx',
-        'imagetools',
-        'inspect',
-        ...builderArgs(builder),
-        reference,
-        '--format',
-        '{{json .Manifest}}'
-      ],
-      {
-        silent: true
-      }
-    )
-  )
-  const digest = (JSON.parse(r.stdout) as Descriptor).digest
-  if (!digest) throw new Error(`imagetools inspect of ${reference} returned no digest`)
-  return digest
-}
-
 /** Platform manifests of an index (attestation manifests, `unknown/unknown`, are left out). */
 export function platformManifests(index: ManifestJson): Record<string, string> {
   const out: Record<string, string> = {}
@@ -116,21 +88,4 @@ export function platformManifests(index: ManifestJson): Record<string, string> {
     out[p] = m.digest
   }
   return out
-}
-
-/**
- * Points `tag` (image:tag) at the index `image@digest`, then reads the tag back and checks it resolves to
- * exactly that digest. One reference per call, each retried on transient registry failures.
- */
-export async function applyTag(image: string, digest: string, tag: string, builder?: string): Promise<void> {
-  const source = `${image}@${digest}`
-  await withRetry(`tag ${tag}`, () =>
-    run('docker', ['buildx', 'imagetools', 'create', ...builderArgs(builder), '--tag', tag, source], {
-      silent: true
-    })
-  )
-  const actual = await resolveDigest(tag, builder)
-  if (actual !== digest) {
-    throw new Error(`Tag ${tag} resolves to ${actual} after tagging, not the pushed index ${digest}.`)
-  }
 }

@@ -5,7 +5,7 @@
 // Pushing without moving a tag: `--dry-run` prints the exact index; its digest is the SHA-256 of those bytes
 // (buildx prints them followed by one newline). Then the same command with `--tag IMAGE@DIGEST` pushes that
 // index by digest only — buildx 0.13 pushes a manifest under its own digest when the reference is a digest —
-// and the registry is asked for IMAGE@DIGEST to confirm. Tags move later, one at a time (registry.applyTag).
+// and the registry is asked for IMAGE@DIGEST to confirm. Tags move later, through the main action's tagging (publish.tagAll).
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { run } from '../exec.js'

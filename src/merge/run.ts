@@ -4,7 +4,8 @@
 import * as core from '@actions/core'
 import { repositoryOf } from '../bake/plan.js'
 import { RegistryClient, parseImageRef, type Credentials as ClientCredentials } from '../registry-client.js'
-import { applyTag, login, logout, resolveCredentials } from '../registry.js'
+import { tagAll } from '../publish.js'
+import { login, logout, resolveCredentials } from '../registry.js'
 import {
   actionSink,
   emptyReport,
@@ -74,11 +75,7 @@ async function checkLegs(client: RegistryClient, sources: TargetSources[]): Prom
 }
 
 /** Phase: monotonic floating tags and immutable release tags, before any index is pushed. */
-async function tagPolicy(
-  client: RegistryClient,
-  inputs: MergeInputs,
-  rows: TargetResult[]
-): Promise<ImageTagPlan[]> {
+async function tagPolicy(client: RegistryClient, inputs: MergeInputs, rows: TargetResult[]): Promise<void> {
   const { plan } = inputs
   const decisions: ImageTagPlan[] = []
   for (const row of rows) {
@@ -94,7 +91,6 @@ async function tagPolicy(
   }
   const conflicts = decisions.flatMap(d => d.conflicts)
   if (conflicts.length) throw new Error(immutableConflictMessage(conflicts, { input: 'overwrite' }))
-  return decisions
 }
 
 /** Phase: compose and check every index first, then push each by digest; still no tag. */
@@ -130,37 +126,29 @@ async function indexes(
   return composed
 }
 
-/** Phase: stage 2 of the immutable rule, then every tag one at a time, each read back. */
-async function tagging(
-  client: RegistryClient,
-  inputs: MergeInputs,
-  decisions: ImageTagPlan[],
-  rows: TargetResult[]
-): Promise<void> {
-  const conflicts: ImmutableConflict[] = []
-  for (const [i, row] of rows.entries()) {
-    conflicts.push(
-      ...(await recheckImmutableTags(client, row.image, decisions[i].apply, row.digest as string, {
-        ...inputs.plan.flavor,
-        overwrite: inputs.overwrite
-      }))
-    )
-  }
-  if (conflicts.length)
-    throw new Error(immutableConflictMessage(conflicts, { input: 'overwrite', afterPush: true }))
-  for (const [i, row] of rows.entries()) {
-    for (const tag of decisions[i].apply) {
-      const ref = `${row.image}:${tag}`
-      await applyTag(row.image, row.digest as string, ref, inputs.builder || undefined)
-      row.tags.push(ref)
-      core.info(`${ref} -> ${row.digest}`)
-    }
-    Object.assign(row, {
-      pushed: true,
-      status: 'pushed',
-      reason: row.withheld.length ? `${row.withheld.length} tag(s) withheld` : 'tagged'
-    })
-  }
+/**
+ * Phase: tags, through the main action's tagging (src/publish.ts `tagAll`: targets concurrently, each tag read
+ * back), with stage 2 of the immutable rule before the first tag moves and the post-push verification after.
+ */
+async function tagging(client: RegistryClient, inputs: MergeInputs, report: RunReport): Promise<void> {
+  await tagAll(client, report.targets, report, {
+    beforeTagging: async rows => {
+      const conflicts: ImmutableConflict[] = []
+      for (const row of rows) {
+        const withheld = new Set(row.withheld.map(w => w.tag))
+        const apply = row.requestedTags.filter(r => !withheld.has(r)).map(r => r.slice(row.image.length + 1))
+        conflicts.push(
+          ...(await recheckImmutableTags(client, row.image, apply, row.digest as string, {
+            ...inputs.plan.flavor,
+            overwrite: inputs.overwrite
+          }))
+        )
+      }
+      if (conflicts.length)
+        throw new Error(immutableConflictMessage(conflicts, { input: 'overwrite', afterPush: true }))
+    },
+    afterTagging: rows => verify(client, inputs, rows)
+  })
 }
 
 async function verify(client: RegistryClient, inputs: MergeInputs, rows: TargetResult[]): Promise<void> {
@@ -231,10 +219,9 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
     })
     const client = new RegistryClient({ credentials })
     await group('Build legs', () => checkLegs(client, sources))
-    const decisions = await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
+    await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
     await group('Indexes (by digest, untagged)', () => indexes(inputs, client, sources, report.targets))
-    await group('Tagging', () => tagging(client, inputs, decisions, report.targets))
-    await group('Verification', () => verify(client, inputs, report.targets))
+    await group('Tagging and verification', () => tagging(client, inputs, report))
     return report
   } catch (e) {
     report.error = (e as Error).message
