@@ -9,6 +9,9 @@
 // create, so it would report "no attestations found" for these images.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
+import type { RunContext } from './context.js'
+import { isForkPullRequest } from './push.js'
+import type { RunReport } from './report.js'
 import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from './retry.js'
 
 export interface PreviewImage {
@@ -169,5 +172,72 @@ export async function upsertPrComment(o: UpsertOptions): Promise<UpsertResult> {
       return { action: 'skipped', reason }
     }
     throw e
+  }
+}
+
+/** The pull request number of a pull_request(_target) event, if any. */
+export function pullRequestNumber(ctx: RunContext): number | undefined {
+  const n = Number(ctx.payload?.pull_request?.number ?? ctx.payload?.number)
+  return /^pull_request/.test(ctx.eventName) && Number.isInteger(n) && n > 0 ? n : undefined
+}
+
+export interface PreviewCommentOptions {
+  ctx: RunContext
+  /** The run's report: its pushed targets go in the comment, a skipped comment's reason into its notes. */
+  report: RunReport
+  /** The `pr-comment` input. */
+  enabled: boolean
+  token: string
+  /** SBOM and provenance attached to the pushed images. */
+  attestations: boolean
+}
+
+/**
+ * The sticky preview comment of a finished run, as the main action (afterPublish) and the merge sub-action
+ * write it: only on a pull request, not for a dry run or a digest-only build leg (merge writes that run's
+ * comment), and only when something was pushed, except that a fork PR gets its notice and summary note.
+ * The marker is the workflow and job (defaultMarkerKey), so each job that publishes keeps its own comment.
+ */
+export async function writePreviewComment(o: PreviewCommentOptions): Promise<void> {
+  const { ctx, report } = o
+  const number = pullRequestNumber(ctx)
+  if (number === undefined || !o.enabled || report.dryRun) return
+  if (report.digestOnly) {
+    core.info('No PR comment from a digest-only build: the merge job writes it.')
+    return
+  }
+  const fork = isForkPullRequest(ctx)
+  const pushed = report.targets.filter(t => t.pushed && t.digest)
+  if (!fork && (!report.push.push || !pushed.length)) return
+  const { owner, repo } = ctx.repository
+  const marker = commentMarker(defaultMarkerKey())
+  const bare = (image: string, ref: string) => ref.slice(image.length + 1)
+  const result = await upsertPrComment({
+    token: o.token,
+    owner,
+    repo,
+    number,
+    fork,
+    apiUrl: ctx.apiUrl,
+    marker,
+    body: renderComment(
+      marker,
+      pushed.map(t => ({
+        image: t.image,
+        tags: t.tags.map(r => bare(t.image, r)),
+        digest: t.digest as string,
+        platforms: t.platforms,
+        attestations: o.attestations
+      })),
+      {
+        sha: ctx.payload?.pull_request?.head?.sha ?? ctx.sha,
+        runUrl: ctx.runId ? `${ctx.serverUrl}/${owner}/${repo}/actions/runs/${ctx.runId}` : undefined
+      }
+    )
+  })
+  if (result.action === 'skipped') {
+    report.notes.push(`No PR comment: ${result.reason}`)
+  } else {
+    core.info(`PR comment ${result.action}${'url' in result && result.url ? `: ${result.url}` : ''}`)
   }
 }

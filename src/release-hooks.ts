@@ -13,9 +13,8 @@ import type { BakeRunResult } from './bake/run.js'
 import type { RunContext } from './context.js'
 import type { Inputs } from './inputs.js'
 import { addSizes, metricsByPlatform, metricsTable, parseProgress, platformSizes } from './metrics.js'
-import { commentMarker, defaultMarkerKey, renderComment, upsertPrComment } from './pr-comment.js'
+import { writePreviewComment } from './pr-comment.js'
 import type { PublishHooks } from './publish.js'
-import { isForkPullRequest } from './push.js'
 import type { RegistryClient } from './registry-client.js'
 import type { RunReport, TargetResult } from './report.js'
 import {
@@ -41,12 +40,6 @@ export interface ReleaseSettings {
 
 /** `image:tag` → `tag`. */
 export const bareTag = (image: string, ref: string): string => ref.slice(image.length + 1)
-
-/** The pull request number of a pull_request(_target) event, if any. */
-export function pullRequestNumber(ctx: RunContext): number | undefined {
-  const n = Number(ctx.payload?.pull_request?.number ?? ctx.payload?.number)
-  return /^pull_request/.test(ctx.eventName) && Number.isInteger(n) && n > 0 ? n : undefined
-}
 
 export function releaseHooks(s: ReleaseSettings): PublishHooks {
   const tagPlans = new Map<string, ImageTagPlan>()
@@ -110,7 +103,13 @@ export function releaseHooks(s: ReleaseSettings): PublishHooks {
     },
     afterPublish: async (report: RunReport, build: BakeRunResult | undefined) => {
       if (build) await addMetrics(s, report, build)
-      await comment(s, report)
+      await writePreviewComment({
+        ctx: s.ctx,
+        report,
+        enabled: s.inputs.prComment,
+        token: s.inputs.githubToken,
+        attestations: s.attestations
+      })
     }
   }
 }
@@ -131,41 +130,4 @@ async function addMetrics(s: ReleaseSettings, report: RunReport, build: BakeRunR
     t.extra = { ...(t.extra ?? {}), metrics: metricsByPlatform(metrics, t.target) }
   }
   if (metrics.length) report.sections.push(`### Build metrics\n\n${metricsTable(metrics)}`)
-}
-
-async function comment(s: ReleaseSettings, report: RunReport): Promise<void> {
-  const number = pullRequestNumber(s.ctx)
-  if (number === undefined || !s.inputs.prComment || s.inputs.dryRun) return
-  const fork = isForkPullRequest(s.ctx)
-  const pushed = report.targets.filter(t => t.pushed && t.digest)
-  if (!fork && (!report.push.push || !pushed.length)) return
-  const { owner, repo } = s.ctx.repository
-  const result = await upsertPrComment({
-    token: s.inputs.githubToken,
-    owner,
-    repo,
-    number,
-    fork,
-    apiUrl: s.ctx.apiUrl,
-    marker: commentMarker(defaultMarkerKey()),
-    body: renderComment(
-      commentMarker(defaultMarkerKey()),
-      pushed.map(t => ({
-        image: t.image,
-        tags: t.tags.map(r => bareTag(t.image, r)),
-        digest: t.digest as string,
-        platforms: t.platforms,
-        attestations: s.attestations
-      })),
-      {
-        sha: s.ctx.payload?.pull_request?.head?.sha ?? s.ctx.sha,
-        runUrl: s.ctx.runId ? `${s.ctx.serverUrl}/${owner}/${repo}/actions/runs/${s.ctx.runId}` : undefined
-      }
-    )
-  })
-  if (result.action === 'skipped') {
-    report.notes.push(`No PR comment: ${result.reason}`)
-  } else {
-    core.info(`PR comment ${result.action}${'url' in result && result.url ? `: ${result.url}` : ''}`)
-  }
 }

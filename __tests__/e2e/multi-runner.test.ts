@@ -2,7 +2,9 @@
 // digest-only: true (linux/arm64 under QEMU here, standing in for the native arm64 runner) → merge. The
 // registry must hold what the single-job path publishes for the same release: the same tags, platforms and
 // one attestation manifest (SBOM + provenance) per platform. Then a release whose arm64 legs never reported
-// a digest: merge fails naming them, and no tag of either image moves.
+// a digest: merge fails naming them, and no tag of either image moves. On a same-repository pull request merge
+// writes the sticky preview comment (created, then updated in place; the digest-only legs write none); a fork
+// PR makes no comment API call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type EventContext,
@@ -11,6 +13,7 @@ import {
   e2eEnv,
   imagesOutput,
   publish,
+  pullRequestContext,
   pushContext,
   registryManifest,
   registryTags,
@@ -193,5 +196,63 @@ describe('the release rules hold in merge', () => {
     expect(m.merge.result.main.stdout).toContain(`${image('multi', 'api')}:v1.2.3 already exists`)
     expect(await registryTags(image('multi', 'api'))).toEqual(before)
     expect((await describeImage(image('multi', 'api'), 'v1.2.3'))?.digest).toBe(v123)
+  })
+})
+
+describe('PR previews: merge writes the sticky comment', () => {
+  const prefix = uniqueName('e2e-multi-pr')
+  const api9 = () => `${registry}/${prefix}/api`
+  const calls = () => api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
+  const prRun = async (ctx: EventContext) =>
+    multiRunner({
+      workspace: await workspaceFrom('basic'),
+      context: ctx,
+      env: { GITHUB_API_URL: api.url },
+      inputs: { targets: 'api', platforms: PLATFORMS.join(','), 'image-prefix': prefix }
+    })
+  let first: Awaited<ReturnType<typeof multiRunner>>
+  let second: Awaited<ReturnType<typeof multiRunner>>
+  let ctx2: EventContext
+  beforeAll(async () => {
+    first = await prRun(pullRequestContext(9))
+    ctx2 = pullRequestContext(9)
+    second = await prRun(ctx2)
+  })
+
+  it('both runs merge pr-9 and pr-9-<short head sha>', async () => {
+    for (const m of [first, second]) {
+      for (const l of m.legs) expect([l.leg.slug, show(l.result)]).toEqual([l.leg.slug, ''])
+      expect(show(m.merge.result)).toBe('')
+    }
+    expect(await registryTags(api9())).toEqual(
+      expect.arrayContaining(['pr-9', `pr-9-${(ctx2.headSha as string).slice(0, 7)}`])
+    )
+  })
+
+  it('one comment: created by the first merge, updated in place by the second; the legs wrote none', () => {
+    expect(calls().map(c => `${c.method} ${c.path}`)).toEqual([
+      'GET /repos/blacklake/demo/issues/9/comments',
+      'POST /repos/blacklake/demo/issues/9/comments',
+      'GET /repos/blacklake/demo/issues/9/comments',
+      expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+$/)
+    ])
+    const list = api.comments.get('blacklake/demo#9') ?? []
+    expect(list).toHaveLength(1)
+    const { digest } = imagesOutput(second.merge.result).api
+    expect(digest).toMatch(/^sha256:/)
+    expect(list[0].body).toContain(`docker pull ${api9()}@${digest}`)
+    expect(list[0].body).toContain(`pr-9-${(ctx2.headSha as string).slice(0, 7)}`)
+    expect(list[0].body).toContain('| platforms | linux/amd64, linux/arm64 |')
+    // The merge job's own marker (workflow/job), apart from a single job's comment in another workflow.
+    expect(list[0].body).toMatch(/^<!-- blacklake\/multiarch-action:publish\/merge -->/)
+  })
+
+  it('a fork PR: nothing pushed, no comment API call, and the summary says why', async () => {
+    const before = calls().length
+    const m = await prRun(pullRequestContext(10, { fork: true }))
+    expect(show(m.merge.result)).toBe('')
+    expect(m.merge.result.main.outputs.pushed).toBe('false')
+    expect(calls()).toHaveLength(before)
+    expect(m.merge.result.main.summary).toMatch(/No PR comment: pull request from a fork/)
   })
 })

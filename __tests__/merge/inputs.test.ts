@@ -34,6 +34,12 @@ describe('parseMergeInputs', () => {
     )
   })
 
+  it('pr-comment: on by default like the main action, off with false', () => {
+    expect(parseMergeInputs(get({ plan })).prComment).toBe(true)
+    expect(parseMergeInputs(get({ plan, 'pr-comment': 'false' })).prComment).toBe(false)
+    expect(() => parseMergeInputs(get({ plan, 'pr-comment': 'no' }))).toThrow("Invalid pr-comment 'no'")
+  })
+
   it('a missing plan says how to pass it', () => {
     expect(() => parseMergeInputs(get({}))).toThrow('needs.plan.outputs.plan')
   })

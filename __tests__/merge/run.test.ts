@@ -1,8 +1,11 @@
 // The merge's decisions that come before any registry call: nothing to merge for a non-publishing event, and a
-// missing leg digest fails the step with outputs and summary still written (no engine or registry involved).
-import { describe, expect, it } from '@jest/globals'
+// missing leg digest fails the step with outputs and summary still written (no engine or registry involved);
+// the PR comment decisions of those runs, against the local GitHub API.
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { startGitHubApi, type GitHubApi } from '../../scripts/harness/github-api.mjs'
 import { run } from '../../src/merge/run.js'
 import { PLAN_SCHEMA, type PlanDocument } from '../../src/plan/document.js'
+import { loadContext } from '../tags/helpers.js'
 
 const plan: PlanDocument = {
   schema: PLAN_SCHEMA,
@@ -39,7 +42,8 @@ const inputs = (p: PlanDocument, digests: string) => ({
   githubToken: '',
   overwrite: false,
   attestations: true,
-  builder: ''
+  builder: '',
+  prComment: true
 })
 
 describe('merge run', () => {
@@ -65,5 +69,48 @@ describe('merge run', () => {
     expect(s.summary()).toContain('## Multi-arch merge')
     expect(s.summary()).toContain('no tag moved')
     process.exitCode = 0 // core.setFailed set it; the test itself passed
+  })
+})
+
+describe('merge run: the PR comment', () => {
+  let api: GitHubApi
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  const logged = () => stdout.mock.calls.map(c => String(c[0])).join('')
+  beforeEach(async () => {
+    stdout.mockClear()
+    api = await startGitHubApi()
+  })
+  afterEach(async () => api.close())
+  const pullRequest = () => loadContext('pull_request', { GITHUB_API_URL: api.url })
+  const fork = () => {
+    const ctx = pullRequest()
+    ctx.payload.pull_request.head.repo = { full_name: 'someone-else/Hello-World', fork: true }
+    return ctx
+  }
+  const forkPlan = { ...plan, push: false, pushReason: 'pull request from a fork: built only, never pushed' }
+
+  it('a fork PR: no API call, a notice and a summary note', async () => {
+    const s = sink()
+    await run({ inputs: inputs(forkPlan, ''), sink: s.sink, context: fork() })
+    expect(api.calls).toEqual([])
+    expect(logged()).toMatch(/::notice::pull request from a fork/)
+    expect(s.summary()).toMatch(/No PR comment: pull request from a fork/)
+  })
+
+  it('pr-comment: false says nothing about a comment', async () => {
+    const s = sink()
+    await run({ inputs: { ...inputs(forkPlan, ''), prComment: false }, sink: s.sink, context: fork() })
+    expect(api.calls).toEqual([])
+    expect(s.summary()).not.toMatch(/PR comment/)
+  })
+
+  it('a same-repository PR whose merge failed: nothing pushed, no comment', async () => {
+    const s = sink()
+    const digests = JSON.stringify({ target: 'api', platform: 'linux/amd64', digest: A })
+    const report = await run({ inputs: inputs(plan, digests), sink: s.sink, context: pullRequest() })
+    expect(report.error).toContain('no digest')
+    expect(api.calls).toEqual([])
+    expect(s.summary()).not.toMatch(/PR comment/)
+    process.exitCode = 0
   })
 })

@@ -5,8 +5,11 @@ import {
   defaultMarkerKey,
   renderComment,
   upsertPrComment,
+  writePreviewComment,
   type PreviewImage
 } from '../../src/pr-comment.js'
+import { emptyReport, type RunReport } from '../../src/report.js'
+import { loadContext } from '../tags/helpers.js'
 
 const images: PreviewImage[] = [
   {
@@ -134,5 +137,65 @@ describe('upsertPrComment against the local GitHub API', () => {
     } finally {
       await failing.close()
     }
+  })
+})
+
+describe('writePreviewComment: the comment of a finished run (main action and merge)', () => {
+  let api: GitHubApi
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  beforeEach(async () => {
+    api = await startGitHubApi({ writeTokens: ['write-token'] })
+  })
+  afterEach(async () => api.close())
+  const ctx = () => loadContext('pull_request', { GITHUB_API_URL: api.url })
+  const published = (over: Partial<RunReport> = {}): RunReport => ({
+    ...emptyReport(),
+    push: { push: true, reason: 'pull request from a branch of this repository' },
+    targets: [
+      {
+        target: 'api',
+        image: 'localhost:5000/blacklake/api',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        requestedTags: ['localhost:5000/blacklake/api:pr-15'],
+        tags: ['localhost:5000/blacklake/api:pr-15'],
+        withheld: [],
+        platformDigests: {},
+        digest: images[0].digest,
+        pushed: true,
+        status: 'pushed',
+        reason: 'tagged'
+      }
+    ],
+    ...over
+  })
+  const write = (report: RunReport, token = 'write-token') =>
+    writePreviewComment({ ctx: ctx(), report, enabled: true, token, attestations: true })
+
+  it('comments on the PR with the job marker, the bare tags and the index digest', async () => {
+    await write(published())
+    const [c] = api.comments.get('octocat/Hello-World#15')!
+    expect(c.body.startsWith(`${commentMarker(defaultMarkerKey())}\n`)).toBe(true)
+    expect(c.body).toContain('| tags | `pr-15` |')
+    expect(c.body).toContain(`docker pull localhost:5000/blacklake/api@${images[0].digest}`)
+    expect(c.body).toContain('Built from commit `a9b8c7d`')
+  })
+
+  it('a digest-only build leg writes none (merge does), nor does a run that pushed nothing', async () => {
+    await write(published({ digestOnly: true }))
+    await write(published({ push: { push: false, reason: 'push: false' } }))
+    await writePreviewComment({
+      ctx: ctx(),
+      report: published(),
+      enabled: false,
+      token: '',
+      attestations: true
+    })
+    expect(api.calls).toEqual([])
+  })
+
+  it('a token without pull-requests: write: a note in the summary, no failure', async () => {
+    const report = published()
+    await write(report, 'read-only')
+    expect(report.notes).toEqual([expect.stringMatching(/^No PR comment: .*pull-requests: write/)])
   })
 })

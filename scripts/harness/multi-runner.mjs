@@ -2,7 +2,8 @@
 // the other on this machine: the plan sub-action, one run of the main action per matrix leg with
 // `digest-only: true` (every leg here builds on this amd64 machine; arm64 under QEMU stands in for the native
 // runner), each leg's `digests` output written to its own file as the upload-artifact step would, then the
-// merge sub-action reading that directory. Used by the e2e scenario and the critical-path benchmark.
+// merge sub-action reading that directory. Each job has its workflow's job id (GITHUB_JOB plan, build, merge),
+// which keys the sticky PR comment. Used by the e2e scenario and the critical-path benchmark.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -27,7 +28,11 @@ function subAction(name, { workspace, context, env }, inputs) {
 export async function planJob({ workspace, context, inputs = {}, env = {} }) {
   const e = await e2eEnv()
   const started = Date.now()
-  const result = await subAction('plan', { workspace, context, env }, { registry: e.E2E_REGISTRY, ...inputs })
+  const result = await subAction(
+    'plan',
+    { workspace, context, env: { GITHUB_JOB: 'plan', ...env } },
+    { registry: e.E2E_REGISTRY, ...inputs }
+  )
   const ms = Date.now() - started
   if (result.main.exitCode !== 0) return { result, ms, matrix: { include: [] } }
   return { result, ms, matrix: JSON.parse(result.main.outputs.matrix) }
@@ -42,7 +47,7 @@ export async function buildLeg({ workspace, context, leg, plan, dir, inputs = {}
   const result = await publish({
     workspace,
     context,
-    env,
+    env: { GITHUB_JOB: 'build', ...env },
     inputs: {
       ...inputs,
       targets: leg.target,
@@ -67,7 +72,7 @@ export async function mergeJob({ workspace, context, plan, digests, inputs = {},
   const started = Date.now()
   const result = await subAction(
     'merge',
-    { workspace, context, env },
+    { workspace, context, env: { GITHUB_JOB: 'merge', ...env } },
     { plan: plan.main.outputs.plan, digests, ...inputs }
   )
   return { result, ms: Date.now() - started }

@@ -15,6 +15,8 @@ export interface MergeInputs {
   /** Expect one attestation manifest per platform (the legs built with SBOM and/or provenance). */
   attestations: boolean
   builder: string
+  /** Create or update the sticky preview comment on a same-repository pull request. */
+  prComment: boolean
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -33,7 +35,8 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     githubToken: get('github-token').trim(),
     overwrite: bool('overwrite', get('overwrite'), false),
     attestations: bool('attestations', get('attestations'), true),
-    builder: get('builder').trim()
+    builder: get('builder').trim(),
+    prComment: bool('pr-comment', get('pr-comment'), true)
   }
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)

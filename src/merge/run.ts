@@ -1,8 +1,11 @@
 // The `merge` sub-action, as named phases: digests → login → legs → tag policy → indexes → tags → verify →
-// report. No tag moves until every target's index exists in the registry, so a missing or failed leg, a
-// refused release tag or a failed index push leaves every tag of every image where it was.
+// PR comment (src/pr-comment.ts, as the main action writes it) → report. No tag moves until every target's
+// index exists in the registry, so a missing or failed leg, a refused release tag or a failed index push leaves
+// every tag of every image where it was.
 import * as core from '@actions/core'
 import { repositoryOf } from '../bake/plan.js'
+import { contextFromWorkflow, type RunContext } from '../context.js'
+import { writePreviewComment } from '../pr-comment.js'
 import { RegistryClient, parseImageRef, type Credentials as ClientCredentials } from '../registry-client.js'
 import { tagAll } from '../publish.js'
 import { login, logout, resolveCredentials } from '../registry.js'
@@ -38,6 +41,8 @@ export interface MergeOptions {
   sink?: ReportSink
   /** Where relative digest paths resolve (default GITHUB_WORKSPACE or the working directory). */
   cwd?: string
+  /** The GitHub context (default the runner's, for the PR comment). */
+  context?: RunContext
 }
 
 const group = <T>(name: string, fn: () => Promise<T>): Promise<T> => core.group(name, fn)
@@ -188,8 +193,19 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
   const sink = o.sink ?? actionSink
   const report = emptyReport()
   const loggedIn: string[] = []
+  // Set once the inputs and the context are read: the comment is written on success and failure alike.
+  let previewComment: (() => Promise<void>) | undefined
   try {
     const inputs = o.inputs ?? getMergeInputs()
+    const ctx = o.context ?? contextFromWorkflow()
+    previewComment = () =>
+      writePreviewComment({
+        ctx,
+        report,
+        enabled: inputs.prComment,
+        token: inputs.githubToken,
+        attestations: inputs.attestations
+      })
     const { plan } = inputs
     report.version = plan.version
     report.push = { push: plan.push, reason: plan.pushReason }
@@ -232,6 +248,11 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
     return report
   } finally {
     for (const registry of loggedIn) await logout(registry)
+    try {
+      await previewComment?.()
+    } catch (e) {
+      core.warning(`Could not write the PR comment: ${(e as Error).message}`)
+    }
     try {
       const out = outputs(report)
       for (const name of ['version', 'tags', 'images', 'pushed'] as const) sink.output(name, out[name])
