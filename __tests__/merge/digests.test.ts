@@ -3,29 +3,20 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { matchDigests, parseDigestText, readDigests, type DigestRecord } from '../../src/merge/digests.js'
-import { PLAN_SCHEMA, type PlanDocument } from '../../src/plan/document.js'
+import type { PlanDocument } from '../../src/plan/document.js'
+import { planDocument } from './plan-fixture.js'
 
 const FIXTURES = '__tests__/fixtures/merge'
 const A = `sha256:${'a'.repeat(64)}`
 const B = `sha256:${'b'.repeat(64)}`
 const C = `sha256:${'c'.repeat(64)}`
 
-const plan: PlanDocument = {
-  schema: PLAN_SCHEMA,
-  version: 'v1.2.3',
-  tags: ['v1.2.3', 'latest'],
-  labels: [],
-  annotations: [],
-  annotationLevels: ['manifest'],
-  flavor: { prefix: '', suffix: '' },
-  monotonic: true,
-  push: true,
-  pushReason: 'push event',
+const plan: PlanDocument = planDocument({
   images: [
     { target: 'api', image: 'localhost:5000/acme/api', platforms: ['linux/amd64', 'linux/arm64'] },
     { target: 'worker', image: 'localhost:5000/acme/worker', platforms: ['linux/amd64'] }
   ]
-}
+})
 const rec = (target: string, platform: string, digest?: string, image = `localhost:5000/acme/${target}`) =>
   ({ target, platform, image, digest, source: 'test' }) as DigestRecord
 

@@ -1,20 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseMergeInputs } from '../../src/merge/inputs.js'
-import { PLAN_SCHEMA } from '../../src/plan/document.js'
+import { planDocument } from './plan-fixture.js'
 
-const plan = JSON.stringify({
-  schema: PLAN_SCHEMA,
-  version: 'v1',
-  tags: ['v1'],
-  labels: [],
-  annotations: [],
-  annotationLevels: ['manifest'],
-  flavor: { prefix: '', suffix: '' },
-  monotonic: true,
-  push: true,
-  pushReason: 'push event',
-  images: [{ target: 'api', image: 'ghcr.io/o/api', platforms: ['linux/amd64'] }]
-})
+const plan = JSON.stringify(
+  planDocument({
+    version: 'v1',
+    tags: ['v1'],
+    images: [{ target: 'api', image: 'ghcr.io/o/api', platforms: ['linux/amd64'] }]
+  })
+)
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
 describe('parseMergeInputs', () => {

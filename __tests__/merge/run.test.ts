@@ -4,22 +4,11 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../scripts/harness/github-api.mjs'
 import { run } from '../../src/merge/run.js'
-import { PLAN_SCHEMA, type PlanDocument } from '../../src/plan/document.js'
+import type { PlanDocument } from '../../src/plan/document.js'
+import { planDocument } from './plan-fixture.js'
 import { loadContext } from '../tags/helpers.js'
 
-const plan: PlanDocument = {
-  schema: PLAN_SCHEMA,
-  version: 'v1.2.3',
-  tags: ['v1.2.3', 'latest'],
-  labels: [],
-  annotations: [],
-  annotationLevels: ['manifest'],
-  flavor: { prefix: '', suffix: '' },
-  monotonic: true,
-  push: true,
-  pushReason: 'push event',
-  images: [{ target: 'api', image: 'localhost:5000/acme/api', platforms: ['linux/amd64', 'linux/arm64'] }]
-}
+const plan: PlanDocument = planDocument()
 const A = `sha256:${'a'.repeat(64)}`
 
 function sink() {
