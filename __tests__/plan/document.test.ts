@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { parseDefinition } from '../../src/bake/definition.js'
 import { planTargets } from '../../src/bake/plan.js'
 import { parsePlanDocument, planDocument, PLAN_SCHEMA } from '../../src/plan/document.js'
+import { MATRIX_PLAN_OPTIONS } from '../../src/plan/matrix.js'
 import { computeMeta, BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS } from '../../src/tags/index.js'
 import type { RunContext } from '../../src/context.js'
 
@@ -32,13 +33,7 @@ const plans = planTargets(def, {
   labels: meta.labels,
   annotations: meta.annotations,
   push: true,
-  cache: 'none',
-  cacheScope: '',
-  cacheWrite: false,
-  ghaAvailable: false,
-  pushByDigest: true,
-  sbom: { enabled: false },
-  provenance: { enabled: false }
+  ...MATRIX_PLAN_OPTIONS
 })
 const doc = planDocument(meta, plans, { push: true, reason: 'push event' }, true)
 

@@ -5,6 +5,7 @@ import { planTargets, type PlanOptions } from '../../src/bake/plan.js'
 import {
   buildMatrix,
   DEFAULT_RUNNERS,
+  MATRIX_PLAN_OPTIONS,
   MAX_MATRIX_JOBS,
   parseRunnerMap,
   slugOf
@@ -23,13 +24,7 @@ const options: PlanOptions = {
   labels: [],
   annotations: [],
   push: true,
-  cache: 'none',
-  cacheScope: '',
-  cacheWrite: false,
-  ghaAvailable: false,
-  pushByDigest: true,
-  sbom: { enabled: false },
-  provenance: { enabled: false }
+  ...MATRIX_PLAN_OPTIONS
 }
 const plans = (o: Partial<PlanOptions> = {}) => planTargets(def, { ...options, ...o })
 

@@ -11,7 +11,7 @@ import { parseInputs, type InputName, type Inputs } from '../inputs.js'
 import { decidePush } from '../push.js'
 import { cell } from '../report.js'
 import { resolveMeta } from '../tagging.js'
-import { buildMatrix, parseRunnerMap, type Matrix } from './matrix.js'
+import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap, type Matrix } from './matrix.js'
 import { planDocument, type PlanDocument } from './document.js'
 
 /** The main action's inputs plan reads; the rest keep their defaults. */
@@ -47,13 +47,7 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
   const { definition } = await printDefinition(invocation)
   const plans = planTargets(definition, {
     ...imageOptions(inputs, invocation, meta, push.push),
-    cache: 'none',
-    cacheScope: '',
-    cacheWrite: false,
-    ghaAvailable: false,
-    pushByDigest: true,
-    sbom: { enabled: false },
-    provenance: { enabled: false }
+    ...MATRIX_PLAN_OPTIONS
   })
   const matrix = buildMatrix(plans, parseRunnerMap(runners))
   return { matrix, document: planDocument(meta, plans, push, inputs.monotonic), plans }
