@@ -4,7 +4,7 @@
 # busybox base image built from Debian's busybox-static packages, and an SBOM generator image implementing
 # BuildKit's SBOM protocol. Idempotent: it starts what is not running and leaves what is; where Docker already
 # runs (a laptop) it uses that engine and installs nothing for it.
-# Verified facts behind every choice here: ../shared/notes/real-engine.md (trixie pin, snapshotter, QEMU).
+# Verified facts behind every choice here: ../shared/notes/real-engine.md (forky pin, snapshotter, QEMU).
 #
 # Quiet on success (one line per phase with its time), loud on failure (the phase's log tail).
 # State (logs, registry storage, htpasswd, pid files): $E2E_STATE_DIR (default /var/lib/multiarch-e2e as root).
@@ -83,24 +83,25 @@ apt_install() {
 # ---- Docker engine + Buildx --------------------------------------------------------------------------------
 docker_up() { docker info >/dev/null 2>&1; }
 
-add_trixie_suite() {
-  # trixie has docker.io 26 and docker-buildx; a low pin keeps every other package on bookworm.
+add_forky_suite() {
+  # forky has the engine GitHub's runners run: docker.io + docker-cli 28.5, docker-buildx 0.29. A pin below
+  # bookworm's 500 keeps every other package on bookworm; only what is named with /forky moves (and tini-static).
   local uri
   uri=$(debian_uri)
-  if [ ! -f /etc/apt/sources.list.d/multiarch-e2e-trixie.sources ]; then
-    "${SUDO[@]}" tee /etc/apt/sources.list.d/multiarch-e2e-trixie.sources >/dev/null <<EOF
+  if [ ! -f /etc/apt/sources.list.d/multiarch-e2e-forky.sources ]; then
+    "${SUDO[@]}" tee /etc/apt/sources.list.d/multiarch-e2e-forky.sources >/dev/null <<EOF
 Types: deb
 URIs: $uri
-Suites: trixie
+Suites: forky
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
     APT_UPDATED=''
   fi
-  "${SUDO[@]}" tee /etc/apt/preferences.d/multiarch-e2e-trixie >/dev/null <<EOF
+  "${SUDO[@]}" tee /etc/apt/preferences.d/multiarch-e2e-forky >/dev/null <<EOF
 Package: *
-Pin: release n=trixie
-Pin-Priority: 100
+Pin: release n=forky
+Pin-Priority: 90
 EOF
 }
 
@@ -119,14 +120,14 @@ write_daemon_json() {
 }
 
 install_engine() {
-  add_trixie_suite
+  add_forky_suite
   write_daemon_json
-  apt_install docker.io/trixie docker-buildx/trixie
+  apt_install docker.io/forky docker-cli/forky docker-buildx/forky
 }
 
 install_buildx() {
-  add_trixie_suite
-  apt_install docker-buildx/trixie
+  add_forky_suite
+  apt_install docker-buildx/forky
 }
 
 start_dockerd() {
@@ -318,11 +319,11 @@ have curl || phase "install curl" apt_install curl ca-certificates
 if ! docker_up; then
   if ! have dockerd; then
     [ -f /etc/debian_version ] || die "Docker is not running and this is not Debian: start Docker and re-run."
-    phase "install docker.io + buildx (trixie)" install_engine
+    phase "install docker 28.5 + buildx (forky)" install_engine
   fi
   docker_up || phase "start dockerd" start_dockerd
 fi
-docker buildx version >/dev/null 2>&1 || phase "install docker-buildx (trixie)" install_buildx
+docker buildx version >/dev/null 2>&1 || phase "install docker-buildx (forky)" install_buildx
 phase "check engine (containerd store)" check_engine
 
 case "$(uname -m)" in
