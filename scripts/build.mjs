@@ -6,11 +6,11 @@ import path from 'node:path'
 import { bundleOptions, requireShim } from './esbuild-options.mjs'
 
 const entries = [
-  { in: 'src/index.ts', out: 'index' },
-  { in: 'src/meta/index.ts', out: 'meta/index' },
-  { in: 'src/plan/index.ts', out: 'plan/index' },
-  { in: 'src/merge/index.ts', out: 'merge/index' },
-  { in: 'src/cli.ts', out: 'cli', shebang: true }
+  { in: 'src/actions/index.ts', out: 'index' },
+  { in: 'src/actions/meta/index.ts', out: 'meta/index' },
+  { in: 'src/actions/plan/index.ts', out: 'plan/index' },
+  { in: 'src/actions/merge/index.ts', out: 'merge/index' },
+  { in: 'src/actions/cli.ts', out: 'cli', shebang: true }
 ]
 
 await rm('dist', { recursive: true, force: true })

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { RegistryClient } from '../../src/registry-client.js'
+import { RegistryClient } from '../../src/6-registry/client.js'
 import {
   annotations,
   describeImage,

@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { e2eEnv } from '../../../scripts/harness/e2e.mjs'
 import { startFlakyProxy, type FlakyProxy } from '../../../scripts/harness/flaky-proxy.mjs'
-import { MEDIA_TYPES, RegistryClient } from '../../../src/registry-client.js'
-import { HttpError } from '../../../src/retry.js'
+import { RegistryClient } from '../../../src/6-registry/client.js'
+import { HttpError } from '../../../src/lib/retry.js'
 import { basic, seedImage, type Seeded } from './registry-seed.js'
+import { MEDIA_TYPES } from '../../../src/6-registry/manifest.js'
 
 const env = await e2eEnv()
 const OPEN = env.E2E_REGISTRY

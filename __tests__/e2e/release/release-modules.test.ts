@@ -6,10 +6,10 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { e2eEnv } from '../../../scripts/harness/e2e.mjs'
-import { addSizes, parseProgress, platformSizes } from '../../../src/metrics.js'
-import { RegistryClient } from '../../../src/registry-client.js'
-import { planImageTags, recheckImmutableTags } from '../../../src/tag-policy.js'
-import { verifyPushed } from '../../../src/verify.js'
+import { addSizes, parseProgress, platformSizes } from '../../../src/8-report/metrics.js'
+import { RegistryClient } from '../../../src/6-registry/client.js'
+import { planImageTags, recheckImmutableTags } from '../../../src/7-publish/tag-policy.js'
+import { verifyPushed } from '../../../src/7-publish/verify.js'
 
 const exec = promisify(execFile)
 const env = await e2eEnv()

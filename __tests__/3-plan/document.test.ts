@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parseDefinition } from '../../src/3-plan/definition.js'
+import { planTargets } from '../../src/3-plan/targets.js'
+import { parsePlanDocument, planDocument, PLAN_SCHEMA } from '../../src/3-plan/document.js'
+import { MATRIX_PLAN_OPTIONS } from '../../src/3-plan/matrix.js'
+import { computeMeta, BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS } from '../../src/2-tags/index.js'
+import type { RunContext } from '../../src/1-context/context.js'
+
+const def = parseDefinition(readFileSync('__tests__/fixtures/bake/print-two-targets.json', 'utf8'))
+const ctx: RunContext = {
+  eventName: 'push',
+  sha: '3e5021833b4c26e36b242bea2a75b3cc36c602a8',
+  ref: 'refs/tags/v1.2.3',
+  repository: { owner: 'blacklake', repo: 'demo' },
+  actor: 'octocat',
+  runId: '1',
+  runNumber: '1',
+  serverUrl: 'https://github.com',
+  apiUrl: 'https://api.github.com',
+  payload: {}
+}
+const meta = computeMeta({ images: '', ...BLACKLAKE_DEFAULTS, labels: '', annotations: '' }, ctx, undefined, {
+  ...BLACKLAKE_OPTIONS,
+  now: new Date('2026-11-28T05:00:00Z')
+})
+const plans = planTargets(def, {
+  registry: 'localhost:5000',
+  imagePrefix: 'acme',
+  images: {},
+  platforms: [],
+  tagNames: meta.tagNames,
+  labels: meta.labels,
+  annotations: meta.annotations,
+  push: true,
+  ...MATRIX_PLAN_OPTIONS
+})
+const doc = planDocument(meta, plans, { push: true, reason: 'push event' }, true)
+
+describe('planDocument', () => {
+  it('carries the release tags, one created date and the image targets only', () => {
+    expect(doc.schema).toBe(PLAN_SCHEMA)
+    expect(doc.version).toBe('v1.2.3')
+    expect(doc.tags).toEqual(['v1.2.3', 'v1.2', 'v1', 'sha-3e50218', 'latest'])
+    expect(doc.labels).toContain('org.opencontainers.image.created=2026-11-28T05:00:00.000Z')
+    expect(doc.annotations).toContain('org.opencontainers.image.version=v1.2.3')
+    expect(doc.images).toEqual([
+      { target: 'api', image: 'localhost:5000/acme/api', platforms: ['linux/amd64', 'linux/arm64'] },
+      { target: 'worker', image: 'localhost:5000/acme/worker', platforms: ['linux/amd64', 'linux/arm64'] }
+    ])
+  })
+
+  it('round-trips through JSON (the job output)', () => {
+    expect(parsePlanDocument(JSON.stringify(doc))).toEqual(doc)
+  })
+})
+
+describe('parsePlanDocument errors say how to pass the plan', () => {
+  it.each([
+    ['', 'The plan input is empty'],
+    ['{not json', 'The plan input is not JSON'],
+    ['{"version":"v1"}', 'is not a plan of this action'],
+    [JSON.stringify({ ...doc, images: [] }), 'lists no images'],
+    [JSON.stringify({ ...doc, tags: 'v1' }), "no valid 'tags' list"],
+    [JSON.stringify({ ...doc, images: [{ target: 'api' }] }), 'malformed image entry'],
+    [JSON.stringify({ ...doc, monotonic: 'yes' }), "'monotonic'/'push'"]
+  ])('%j', (text, message) => {
+    expect(() => parsePlanDocument(text)).toThrow(message)
+    expect(() => parsePlanDocument(text)).toThrow('needs.plan.outputs.plan')
+  })
+})

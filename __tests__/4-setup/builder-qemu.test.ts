@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import {
+  builderName,
+  createArgs,
+  MIN_BUILDX,
+  parseBuildxVersion,
+  parseInspect
+} from '../../src/4-setup/builder.js'
+import { archOf, hasHandler, nativeArchs, planQemu } from '../../src/4-setup/qemu.js'
+import { fixture } from '../helpers/bake-fixtures.js'
+
+describe('buildx version', () => {
+  it.each([
+    [fixture('buildx-version.txt'), '0.13.1'],
+    ['github.com/docker/buildx v0.17.1 257815a', '0.17.1'],
+    ['github.com/docker/buildx v0.12.0-rc1 abcdef', '0.12.0']
+  ])('reads %j', (out, version) => expect(parseBuildxVersion(out)).toBe(version))
+
+  it('says when it cannot read one', () => {
+    expect(() => parseBuildxVersion('docker: unknown command')).toThrow(/Cannot read the buildx version/)
+  })
+
+  it('supports the machine’s buildx', () => expect(MIN_BUILDX).toBe('0.13.0'))
+})
+
+describe('builder', () => {
+  it('reads name, driver and platforms from a captured `buildx inspect`', () => {
+    const info = parseInspect(fixture('buildx-inspect-default.txt'))
+    expect(info.name).toBe('default')
+    expect(info.driver).toBe('docker')
+    expect(info.platforms).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64', 'linux/riscv64']))
+  })
+
+  it('creates a docker-container builder with the BuildKit image as one argument', () => {
+    expect(createArgs('multiarch-1-a', 'registry.example.com/moby/buildkit:v0.13.2;id')).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'multiarch-1-a',
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'image=registry.example.com/moby/buildkit:v0.13.2;id',
+      '--driver-opt',
+      'network=host'
+    ])
+  })
+
+  it('names created builders per run, without characters buildx rejects', () => {
+    expect(builderName('123;rm -rf', 0)).toBe('multiarch-123rmrf-0')
+    expect(builderName('', 36)).toBe('multiarch-local-10')
+  })
+})
+
+describe('QEMU', () => {
+  it.each([
+    ['x64', ['amd64', '386']],
+    ['arm64', ['arm64']]
+  ])('native architectures of %s', (arch, native) => expect(nativeArchs(arch)).toEqual(native))
+
+  it('takes the architecture from a platform', () => {
+    expect(['linux/arm/v7', 'linux/arm64', 'amd64'].map(archOf)).toEqual(['arm', 'arm64', 'amd64'])
+  })
+
+  const has = (present: string[]) => (a: string) => present.includes(a)
+  it.each<[string, 'auto' | 'true' | 'false', string[], string[], string[], RegExp | undefined]>([
+    [
+      'auto: handler present → nothing',
+      'auto',
+      ['linux/amd64', 'linux/arm64'],
+      ['arm64'],
+      [],
+      /already registered for arm64/
+    ],
+    [
+      'auto: only the missing one',
+      'auto',
+      ['linux/amd64', 'linux/arm64', 'linux/riscv64'],
+      ['arm64'],
+      ['riscv64'],
+      undefined
+    ],
+    ['auto: native only', 'auto', ['linux/amd64', 'linux/386'], [], [], /native/],
+    [
+      'true: every non-native',
+      'true',
+      ['linux/amd64', 'linux/arm64', 'linux/s390x'],
+      ['arm64'],
+      ['arm64', 's390x'],
+      undefined
+    ],
+    ['false: never', 'false', ['linux/arm64'], [], [], /qemu: false/]
+  ])('%s', (_name, mode, platforms, present, install, reason) => {
+    const p = planQemu(mode, platforms, { nodeArch: 'x64', handler: has(present) })
+    expect(p.install).toEqual(install)
+    if (reason) expect(p.reason).toMatch(reason)
+  })
+
+  it('sees a handler only when its binfmt entry is enabled', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'binfmt-'))
+    writeFileSync(
+      path.join(dir, 'qemu-aarch64'),
+      'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: PF\n'
+    )
+    writeFileSync(path.join(dir, 'qemu-riscv64'), 'disabled\n')
+    expect(hasHandler('arm64', dir)).toBe(true)
+    expect(hasHandler('riscv64', dir)).toBe(false)
+    expect(hasHandler('s390x', dir)).toBe(false)
+  })
+})

@@ -1,0 +1,43 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { cleanup } from '../../src/actions/main.js'
+import { memoryState, State } from '../../src/lib/state.js'
+
+describe('post step', () => {
+  it('does nothing when main created nothing, and says so', async () => {
+    const lines: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      lines.push(String(chunk))
+      return true
+    })
+    try {
+      await expect(cleanup(memoryState())).resolves.toBeUndefined()
+    } finally {
+      spy.mockRestore()
+    }
+    expect(lines.join('')).toContain('No builder to remove: this run did not create one')
+    expect(lines.join('')).toContain('No registry to log out of')
+  })
+
+  it('turns every failure into a warning and still runs the other parts', async () => {
+    const state = memoryState()
+    state.save(State.LocalCache, '{not json')
+    state.save(State.LoggedInRegistries, '[not json')
+    state.save(State.LayoutDirs, 'also not json')
+    const lines: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      lines.push(String(chunk))
+      return true
+    })
+    try {
+      await expect(cleanup(state)).resolves.toBeUndefined()
+    } finally {
+      spy.mockRestore()
+    }
+    const warnings = lines.filter(l => l.startsWith('::warning::'))
+    expect(warnings.map(w => w.replace(/:.*?could not /, '').split(':')[0])).toEqual([
+      'save the local cache',
+      'remove the OCI layouts',
+      'log out'
+    ])
+  })
+})

@@ -1,4 +1,0 @@
-// Entry of the `merge` sub-action (merge/action.yml): only dispatches.
-import { run } from './run.js'
-
-await run()
