@@ -46,3 +46,16 @@ describe('local cache', () => {
     })
   })
 })
+
+describe('local cache rotation after a failed build', () => {
+  it('drops an empty next generation (made for the entitlement grant) and keeps the current one', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'local-cache-'))
+    const p = localCachePaths(root, 'api')
+    mkdirSync(p.src)
+    writeFileSync(path.join(p.src, 'index.json'), '{"gen":1}')
+    mkdirSync(p.dest)
+    await rotateLocalCache(root)
+    expect(existsSync(p.dest)).toBe(false)
+    expect(readFileSync(path.join(p.src, 'index.json'), 'utf8')).toBe('{"gen":1}')
+  })
+})

@@ -72,13 +72,22 @@ export function cacheEntries(o: CacheOptions): CacheEntries {
   }
 }
 
-/** After a build, each `<scope>.new` replaces `<scope>` so the directory does not grow without bound. */
+/**
+ * After a build, each `<scope>.new` that holds an exported cache replaces `<scope>`, so the directory does not
+ * grow without bound. A `.new` without an index (created empty for bake's entitlement check, then a failed
+ * build) is dropped and the previous generation kept.
+ */
 export async function rotateLocalCache(root: string): Promise<void> {
   if (!existsSync(root)) return
   for (const name of await readdir(root)) {
     if (!name.endsWith('.new')) continue
+    const next = path.join(root, name)
+    if (!existsSync(path.join(next, 'index.json'))) {
+      await rm(next, { recursive: true, force: true })
+      continue
+    }
     const current = path.join(root, name.slice(0, -'.new'.length))
     await rm(current, { recursive: true, force: true })
-    await rename(path.join(root, name), current)
+    await rename(next, current)
   }
 }

@@ -10,6 +10,7 @@ import { isDefaultBranch, type RepoInfo, type RunContext } from '../1-context/co
 import { splitList, type Inputs } from '../1-context/inputs.js'
 import type { PushDecision } from '../1-context/push-decision.js'
 import { assertNoSecretBuildArgs } from './secret-guard.js'
+import { fsGrants } from './entitlements.js'
 import type { MetaResult } from '../2-tags/index.js'
 
 /** The bake command's directory, files, targets and variables; the image prefix defaults to the owner. */
@@ -27,7 +28,8 @@ export function bakeInvocation(inputs: Inputs, ctx: RunContext, version: string)
     files: inputs.files,
     targets: inputs.targets,
     env,
-    set: inputs.set
+    set: inputs.set,
+    allow: inputs.allow
   }
 }
 
@@ -120,6 +122,7 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     provenance: inputs.provenance
   })
   logPlan(plans, cacheWrite)
+  invocation.grants = fsGrants(plans)
   return { invocation, plans, notes }
 }
 
