@@ -58,10 +58,10 @@ export async function workspaceFrom(fixture) {
   return dir
 }
 
-/** Runs a command; never throws for a non-zero exit (the result says). */
-export function run(cmd, args, { env, timeoutMs = 300_000 } = {}) {
+/** Runs a command (`input`: its standard input); never throws for a non-zero exit (the result says). */
+export function run(cmd, args, { env, input, timeoutMs = 300_000 } = {}) {
   return new Promise(resolve => {
-    execFile(
+    const child = execFile(
       cmd,
       args,
       { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
@@ -70,6 +70,7 @@ export function run(cmd, args, { env, timeoutMs = 300_000 } = {}) {
         resolve({ code, stdout: String(stdout), stderr: String(stderr) })
       }
     )
+    child.stdin?.end(input ?? '')
   })
 }
 

@@ -28,6 +28,7 @@ import {
 import { setupQemu } from '../4-setup/qemu.js'
 import { removeLayouts } from '../7-publish/layout-push.js'
 import { login, logout, resolveCredentials } from '../6-registry/docker-login.js'
+import { dockerConfigResolver, resolveAll } from '../6-registry/credentials.js'
 import { RegistryClient } from '../6-registry/client.js'
 import { releaseHooks } from '../7-publish/release-hooks.js'
 import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from '../8-report/summary.js'
@@ -161,15 +162,21 @@ async function loginPhase(s: Session): Promise<void> {
     actor: s.ctx.actor,
     token: inputs.githubToken
   })
-  s.client = new RegistryClient({
-    credentials: creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
-  })
+  const given = creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
+  // Registries without a password input: what an earlier login step left in the docker config, as buildx sees it.
+  const resolver = dockerConfigResolver({ given })
+  s.client = new RegistryClient({ credentials: given, resolver })
   if (creds) {
     await login(creds)
     s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
   } else {
-    core.info(`No login to ${inputs.registry}: no password given (and no default for this registry)`)
+    core.info(`No login to ${inputs.registry}: no password given; using the docker config's credentials`)
   }
+  // Every registry the plan pushes to, now: a broken credential helper fails here, before anything is built.
+  await resolveAll(
+    resolver,
+    s.plans.filter(p => p.producesImage).map(p => p.image)
+  )
   if (inputs.cache === 'local') {
     const local: LocalCacheState = await restoreLocalCache(localCacheRoot(), inputs.cacheScope, s.ctx.sha)
     s.state.save(State.LocalCache, JSON.stringify(local))
