@@ -15,6 +15,24 @@ describe('gha cache service', () => {
       },
       true
     ],
+    [
+      {
+        ACTIONS_RUNTIME_TOKEN: 't',
+        ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/',
+        ACTIONS_CACHE_SERVICE_V2: 'True'
+      },
+      true
+    ],
+    // v2 announced but no results URL: buildx would drop the entries.
+    [
+      {
+        ACTIONS_RUNTIME_TOKEN: 't',
+        ACTIONS_CACHE_URL: 'http://127.0.0.1:1/',
+        ACTIONS_CACHE_SERVICE_V2: 'true'
+      },
+      false
+    ],
+    [{ ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' }, false],
     [{ ACTIONS_CACHE_URL: 'http://127.0.0.1:1/' }, false],
     [{}, false]
   ])('available with %j: %s', (env, available) => expect(ghaAvailable(env)).toBe(available))

@@ -36,8 +36,15 @@ export const GHA_ENV = [
   'ACTIONS_CACHE_SERVICE_V2'
 ]
 
+/**
+ * Whether buildx will hand BuildKit a usable gha cache: with ACTIONS_CACHE_SERVICE_V2 true (how GitHub's runners
+ * announce cache v2, the only service github.com runs) it reads ACTIONS_RESULTS_URL, otherwise the v1
+ * ACTIONS_CACHE_URL; an empty value makes buildx drop the gha entries silently, so the plan says so instead.
+ */
 export function ghaAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+  if (!env.ACTIONS_RUNTIME_TOKEN) return false
+  const v2 = /^(1|t|true)$/i.test(env.ACTIONS_CACHE_SERVICE_V2 ?? '')
+  return Boolean(v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL)
 }
 
 /** Directory of one target's local cache, and where the build writes the next generation of it. */

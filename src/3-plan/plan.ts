@@ -96,8 +96,9 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
   const gha = ghaAvailable()
   if (inputs.cache === 'gha' && !gha) {
     const why =
-      'cache: gha was requested but ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL/ACTIONS_RESULTS_URL are not set ' +
-      '(outside a job step?): building without a cache.'
+      'cache: gha was requested but the runner gave no cache service (ACTIONS_RUNTIME_TOKEN with ' +
+      'ACTIONS_CACHE_SERVICE_V2 + ACTIONS_RESULTS_URL, or ACTIONS_CACHE_URL; outside a job step?): building ' +
+      'without a cache.'
     core.warning(why)
     notes.push(why)
   }
