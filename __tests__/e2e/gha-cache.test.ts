@@ -12,6 +12,7 @@ import {
   describeImage,
   docker,
   e2eEnv,
+  isolateBuild,
   publish,
   pullRequestContext,
   pushContext,
@@ -37,6 +38,7 @@ beforeAll(async () => {
   registry = (await e2eEnv()).E2E_REGISTRY
   prefix = uniqueName('e2e-gha')
   workspace = await workspaceFrom('basic')
+  await isolateBuild(workspace, prefix)
   api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   cache = await startGhaCache()
 })

@@ -30,6 +30,7 @@ export declare function run(
   args: string[],
   o?: { env?: Record<string, string>; input?: string; timeoutMs?: number }
 ): Promise<CommandResult>
+export declare function isolateBuild(workspace: string, id: string): Promise<void>
 export declare function docker(
   args: string[],
   o?: { env?: Record<string, string>; input?: string; timeoutMs?: number }

@@ -3,7 +3,7 @@
 // from the registry over its HTTP API (what landed there is the only thing the scenarios trust).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { cp, mkdtemp, readFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,6 +56,19 @@ export async function workspaceFrom(fixture) {
   const dir = await mkdtemp(path.join(tmpdir(), 'e2e-ws-'))
   await cp(src, dir, { recursive: true })
   return dir
+}
+
+/**
+ * Makes the RUN steps of a `basic` workspace unique to this test: BuildKit shares an identical step between
+ * concurrent builds on one engine, so a test that compares cached with executed layers would otherwise see a
+ * step another suite ran at the same moment.
+ */
+export async function isolateBuild(workspace, id) {
+  const file = path.join(workspace, 'Dockerfile')
+  const text = await readFile(file, 'utf8')
+  const isolated = text.replace(/^RUN echo "\$NAME"/m, `RUN echo "$NAME ${id}"`)
+  if (isolated === text) throw new Error(`isolateBuild: no 'RUN echo "$NAME"' step in ${file}`)
+  await writeFile(file, isolated)
 }
 
 /** Runs a command (`input`: its standard input); never throws for a non-zero exit (the result says). */
