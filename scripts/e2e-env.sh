@@ -144,9 +144,29 @@ start_dockerd() {
   return 1
 }
 
+# The action supports buildx >= 0.21 (bake's fs entitlements, gha cache v2) and needs Engine >= 28 for the
+# docker driver's gha cache v2 (BuildKit 0.20): the versions the suite proves.
+MIN_BUILDX=0.21.0
+MIN_ENGINE=28
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+buildx_version() { docker buildx version 2>/dev/null | sed -nE 's/.*buildx v?([0-9]+\.[0-9]+\.[0-9]+).*/\1/p'; }
+dockerd_major() { dockerd --version 2>/dev/null | sed -nE 's/^Docker version ([0-9]+)\..*/\1/p'; }
+buildx_supported() { local v; v=$(buildx_version); [ -n "$v" ] && version_ge "$v" "$MIN_BUILDX"; }
+dockerd_too_old() { local m; m=$(dockerd_major); [ "${m:-0}" -lt "$MIN_ENGINE" ]; }
+
 check_engine() {
   docker buildx version
-  local store
+  local store server
+  buildx_supported || {
+    echo "buildx $(buildx_version) is older than $MIN_BUILDX, the oldest the action supports; install a newer one"
+    return 1
+  }
+  server=$(docker version --format '{{.Server.Version}}')
+  if [ "${server%%.*}" -lt "$MIN_ENGINE" ]; then
+    echo "Docker Engine $server is older than $MIN_ENGINE: its BuildKit cannot speak the gha cache v2 the suite"
+    echo "proves. Stop it and re-run this script (on Debian it installs forky's 28.5), or upgrade Docker."
+    return 1
+  fi
   store=$(docker info --format '{{json .DriverStatus}}')
   echo "driver status: $store"
   if ! grep -q 'io.containerd.snapshotter' <<<"$store"; then
@@ -317,13 +337,16 @@ warm_node24() {
 # ---- main ------------------------------------------------------------------------------------------------------
 have curl || phase "install curl" apt_install curl ca-certificates
 if ! docker_up; then
-  if ! have dockerd; then
+  # An engine installed before (e.g. trixie's 26.1) but not running is replaced by forky's, never a running one.
+  if ! have dockerd || dockerd_too_old; then
     [ -f /etc/debian_version ] || die "Docker is not running and this is not Debian: start Docker and re-run."
     phase "install docker 28.5 + buildx (forky)" install_engine
   fi
   docker_up || phase "start dockerd" start_dockerd
 fi
-docker buildx version >/dev/null 2>&1 || phase "install docker-buildx (forky)" install_buildx
+if ! buildx_supported && [ -f /etc/debian_version ]; then
+  phase "install docker-buildx 0.29 (forky)" install_buildx
+fi
 phase "check engine (containerd store)" check_engine
 
 case "$(uname -m)" in
