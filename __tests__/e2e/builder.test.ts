@@ -3,10 +3,12 @@
 // buildx stores for the builder (driver options, quoted commas, BuildKit flags, the inline configuration), and a
 // BuildKit image that cannot be pulled fails the step with a message naming it, after which the post step removes
 // the half-created builder. Each run keeps its builders in a DOCKER_CONFIG of its own (buildx stores them under
-// $DOCKER_CONFIG/buildx), so the machine's builders are never touched.
+// $DOCKER_CONFIG/buildx), so the machine's builders are never touched. An unsupported buildx is a real one too:
+// Debian trixie's 0.13.1 (unpacked by scripts/e2e-env.sh) in a DOCKER_CONFIG's cli-plugins directory, where the
+// docker CLI looks first.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
@@ -114,5 +116,30 @@ describe('docker-container builder', () => {
       '{{.Names}}'
     ])
     expect(containers.trim()).toBe('')
+  })
+})
+
+describe('buildx version', () => {
+  it('a buildx older than 0.21 (trixie’s 0.13.1) fails the step first, saying what to install', async () => {
+    const env = await e2eEnv()
+    const dockerConfig = await mkdtemp(path.join(tmpdir(), 'e2e-docker-config-'))
+    await mkdir(path.join(dockerConfig, 'cli-plugins'))
+    await symlink(env.E2E_OLD_BUILDX, path.join(dockerConfig, 'cli-plugins', 'docker-buildx'))
+    expect(await docker(['buildx', 'version'], { env: { DOCKER_CONFIG: dockerConfig } })).toContain('0.13.1')
+    const result = await publish({
+      workspace: await workspaceFrom('basic'),
+      context: pushContext('refs/heads/main'),
+      api,
+      env: { DOCKER_CONFIG: dockerConfig },
+      inputs: { 'image-prefix': uniqueName('e2e-oldbuildx'), targets: 'api' }
+    })
+    expect(result.main.exitCode).not.toBe(0)
+    expect(annotations(result, 'error')).toEqual([
+      expect.stringMatching(
+        /^Buildx 0\.13\.1 is not supported: this action needs buildx >= 0\.21\.0 .*Install buildx 0\.21\.0 or newer/
+      )
+    ])
+    // Checked before anything else touched buildx: no bake ran.
+    expect(result.main.stdout).not.toContain('buildx bake')
   })
 })

@@ -147,6 +147,16 @@ describe('gha cache', () => {
     for (const t of TARGETS) {
       expect(await registryTags(image(t))).toContain('pr-7')
       const d = (await describeImage(image(t), 'pr-7')) as ImageDescription
+      if (runLayer(d, 'linux/amd64') !== runLayer(cold[t], 'linux/amd64')) {
+        for (const e of cache.since(mark))
+          console.log(`${e.op} ${e.key ?? ''} ${e.hit ?? ''} ${e.status ?? ''} ${e.bytes ?? ''}`)
+        console.log(
+          result.main.stdout
+            .split('\n')
+            .filter(l => /cache|RUN|CACHED|ERROR|DONE/i.test(l))
+            .join('\n')
+        )
+      }
       expect(runLayer(d, 'linux/amd64')).toBe(runLayer(cold[t], 'linux/amd64'))
     }
   })
