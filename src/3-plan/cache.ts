@@ -28,7 +28,7 @@ export interface CacheOptions {
   ghaAvailable: boolean
 }
 
-/** Environment the gha cache needs: buildx < 0.21 reads the v1 pair, newer ones the results service. */
+/** Environment buildx reads for the gha cache (v2: the flag and results URL; v1: the cache URL; both the token). */
 export const GHA_ENV = [
   'ACTIONS_RUNTIME_TOKEN',
   'ACTIONS_CACHE_URL',
