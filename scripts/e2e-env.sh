@@ -144,9 +144,29 @@ start_dockerd() {
   return 1
 }
 
+# The action supports buildx >= 0.21 (bake's fs entitlements, gha cache v2) and needs Engine >= 28 for the
+# docker driver's gha cache v2 (BuildKit 0.20): the versions the suite proves.
+MIN_BUILDX=0.21.0
+MIN_ENGINE=28
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+buildx_version() { docker buildx version 2>/dev/null | sed -nE 's/.*buildx v?([0-9]+\.[0-9]+\.[0-9]+).*/\1/p'; }
+dockerd_major() { dockerd --version 2>/dev/null | sed -nE 's/^Docker version ([0-9]+)\..*/\1/p'; }
+buildx_supported() { local v; v=$(buildx_version); [ -n "$v" ] && version_ge "$v" "$MIN_BUILDX"; }
+dockerd_too_old() { local m; m=$(dockerd_major); [ "${m:-0}" -lt "$MIN_ENGINE" ]; }
+
 check_engine() {
   docker buildx version
-  local store
+  local store server
+  buildx_supported || {
+    echo "buildx $(buildx_version) is older than $MIN_BUILDX, the oldest the action supports; install a newer one"
+    return 1
+  }
+  server=$(docker version --format '{{.Server.Version}}')
+  if [ "${server%%.*}" -lt "$MIN_ENGINE" ]; then
+    echo "Docker Engine $server is older than $MIN_ENGINE: its BuildKit cannot speak the gha cache v2 the suite"
+    echo "proves. Stop it and re-run this script (on Debian it installs forky's 28.5), or upgrade Docker."
+    return 1
+  fi
   store=$(docker info --format '{{json .DriverStatus}}')
   echo "driver status: $store"
   if ! grep -q 'io.containerd.snapshotter' <<<"$store"; then
@@ -232,16 +252,35 @@ index_has_both() { # ref
   grep -q 'linux/amd64' <<<"$platforms" && grep -q 'linux/arm64' <<<"$platforms"
 }
 
-download_busybox() { # arch dest-dir
-  local arch=$1 dest=$2 lists="$STATE/apt-$1" uri
+download_deb() { # suite arch package dest-dir: one package of another suite or architecture, apt state apart
+  local suite=$1 arch=$2 package=$3 dest=$4 lists="$STATE/apt-$1-$2" uri
   uri=$(debian_uri)
   mkdir -p "$lists/lists/partial" "$lists/parts" "$lists/cache/archives/partial"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main" >"$lists/sources.list"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" >"$lists/sources.list"
+  : >"$lists/status" # an empty dpkg status: the suite's version, not the one installed on this machine
   local opts=(-q -oAPT::Architecture="$arch" -oAPT::Architectures="$arch" -oDir::State::Lists="$lists/lists"
+    -oDir::State::status="$lists/status"
     -oDir::Etc::SourceList="$lists/sources.list" -oDir::Etc::SourceParts="$lists/parts"
     -oDir::Cache="$lists/cache" -oDebug::NoLocking=1)
   apt-get "${opts[@]}" update
-  (cd "$dest" && apt-get "${opts[@]}" download "busybox-static:$arch")
+  (cd "$dest" && apt-get "${opts[@]}" download "$package:$arch")
+}
+download_busybox() { download_deb bookworm "$1" busybox-static "$2"; } # arch dest-dir
+
+# ---- an unsupported buildx, for the version check's end-to-end test -----------------------------------------
+# Debian trixie's docker-buildx 0.13.1, unpacked (not installed): a test puts it in its own DOCKER_CONFIG's
+# cli-plugins directory, where the docker CLI looks first, so the action meets a real buildx older than 0.21.
+OLD_BUILDX="$STATE/buildx-0.13/docker-buildx"
+old_buildx() {
+  local work arch
+  work=$(mktemp -d)
+  arch=$(dpkg --print-architecture)
+  download_deb trixie "$arch" docker-buildx "$work"
+  dpkg-deb -x "$work"/docker-buildx_*.deb "$work/pkg"
+  mkdir -p "$(dirname "$OLD_BUILDX")"
+  cp "$work/pkg/usr/libexec/docker/cli-plugins/docker-buildx" "$OLD_BUILDX"
+  "$OLD_BUILDX" version
+  rm -rf "$work"
 }
 
 build_base_image() {
@@ -306,6 +345,7 @@ E2E_AUTH_PASSWORD=$AUTH_PASSWORD
 E2E_BASE_IMAGE=$BASE_IMAGE:latest
 E2E_SBOM_GENERATOR=$SBOM_IMAGE
 E2E_STATE_DIR=$STATE
+E2E_OLD_BUILDX=$OLD_BUILDX
 EOF
 }
 
@@ -317,13 +357,16 @@ warm_node24() {
 # ---- main ------------------------------------------------------------------------------------------------------
 have curl || phase "install curl" apt_install curl ca-certificates
 if ! docker_up; then
-  if ! have dockerd; then
+  # An engine installed before (e.g. trixie's 26.1) but not running is replaced by forky's, never a running one.
+  if ! have dockerd || dockerd_too_old; then
     [ -f /etc/debian_version ] || die "Docker is not running and this is not Debian: start Docker and re-run."
     phase "install docker 28.5 + buildx (forky)" install_engine
   fi
   docker_up || phase "start dockerd" start_dockerd
 fi
-docker buildx version >/dev/null 2>&1 || phase "install docker-buildx (forky)" install_buildx
+if ! buildx_supported && [ -f /etc/debian_version ]; then
+  phase "install docker-buildx 0.29 (forky)" install_buildx
+fi
 phase "check engine (containerd store)" check_engine
 
 case "$(uname -m)" in
@@ -342,6 +385,7 @@ fi
 
 index_has_both "$BASE_IMAGE:latest" || phase "base image busybox amd64+arm64" build_base_image
 index_has_both "$SBOM_IMAGE" || phase "sbom generator image" build_sbom_image
+[ -x "$OLD_BUILDX" ] || phase "buildx 0.13.1 (trixie, unpacked) for a test" old_buildx
 write_env_file
 if have npx && ! npx --offline -y -p node@24 node --version >/dev/null 2>&1; then
   phase "node 24 for the runner simulator" warm_node24

@@ -15,6 +15,24 @@ describe('gha cache service', () => {
       },
       true
     ],
+    [
+      {
+        ACTIONS_RUNTIME_TOKEN: 't',
+        ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/',
+        ACTIONS_CACHE_SERVICE_V2: 'True'
+      },
+      true
+    ],
+    // v2 announced but no results URL: buildx would drop the entries.
+    [
+      {
+        ACTIONS_RUNTIME_TOKEN: 't',
+        ACTIONS_CACHE_URL: 'http://127.0.0.1:1/',
+        ACTIONS_CACHE_SERVICE_V2: 'true'
+      },
+      false
+    ],
+    [{ ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' }, false],
     [{ ACTIONS_CACHE_URL: 'http://127.0.0.1:1/' }, false],
     [{}, false]
   ])('available with %j: %s', (env, available) => expect(ghaAvailable(env)).toBe(available))
@@ -44,5 +62,18 @@ describe('local cache', () => {
       from: [`type=local,src=${p.src}`],
       to: [`type=local,dest=${p.dest},mode=max,ignore-error=true`]
     })
+  })
+})
+
+describe('local cache rotation after a failed build', () => {
+  it('drops an empty next generation (made for the entitlement grant) and keeps the current one', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'local-cache-'))
+    const p = localCachePaths(root, 'api')
+    mkdirSync(p.src)
+    writeFileSync(path.join(p.src, 'index.json'), '{"gen":1}')
+    mkdirSync(p.dest)
+    await rotateLocalCache(root)
+    expect(existsSync(p.dest)).toBe(false)
+    expect(readFileSync(path.join(p.src, 'index.json'), 'utf8')).toBe('{"gen":1}')
   })
 })

@@ -2,29 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import {
-  builderName,
-  createArgs,
-  MIN_BUILDX,
-  parseBuildxVersion,
-  parseInspect
-} from '../../src/4-setup/builder.js'
+import { builderName, createArgs, parseInspect } from '../../src/4-setup/builder.js'
 import { archOf, hasHandler, nativeArchs, planQemu } from '../../src/4-setup/qemu.js'
 import { fixture } from '../helpers/bake-fixtures.js'
-
-describe('buildx version', () => {
-  it.each([
-    [fixture('buildx-version.txt'), '0.13.1'],
-    ['github.com/docker/buildx v0.17.1 257815a', '0.17.1'],
-    ['github.com/docker/buildx v0.12.0-rc1 abcdef', '0.12.0']
-  ])('reads %j', (out, version) => expect(parseBuildxVersion(out)).toBe(version))
-
-  it('says when it cannot read one', () => {
-    expect(() => parseBuildxVersion('docker: unknown command')).toThrow(/Cannot read the buildx version/)
-  })
-
-  it('supports the machine’s buildx', () => expect(MIN_BUILDX).toBe('0.13.0'))
-})
 
 describe('builder', () => {
   it('reads name, driver and platforms from a captured `buildx inspect`', () => {
@@ -34,8 +14,15 @@ describe('builder', () => {
     expect(info.platforms).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64', 'linux/riscv64']))
   })
 
-  it('creates a docker-container builder with the BuildKit image as one argument', () => {
-    expect(createArgs('multiarch-1-a', 'registry.example.com/moby/buildkit:v0.13.2;id')).toEqual([
+  it('creates a docker-container builder: image and host network first, the user’s options after', () => {
+    expect(
+      createArgs('multiarch-1-a', {
+        buildkitImage: 'registry.example.com/moby/buildkit:v0.25.1',
+        driverOpts: ['"env.no_proxy=a,b"', 'memory=2g'],
+        buildkitdFlags: '--debug --allow-insecure-entitlement security.insecure',
+        configFile: '/tmp/run/buildkitd.toml'
+      })
+    ).toEqual([
       'buildx',
       'create',
       '--name',
@@ -43,7 +30,29 @@ describe('builder', () => {
       '--driver',
       'docker-container',
       '--driver-opt',
-      'image=registry.example.com/moby/buildkit:v0.13.2;id',
+      'image=registry.example.com/moby/buildkit:v0.25.1',
+      '--driver-opt',
+      'network=host',
+      '--driver-opt',
+      '"env.no_proxy=a,b"',
+      '--driver-opt',
+      'memory=2g',
+      '--buildkitd-flags',
+      '--debug --allow-insecure-entitlement security.insecure',
+      '--buildkitd-config',
+      '/tmp/run/buildkitd.toml'
+    ])
+    expect(
+      createArgs('b', { buildkitImage: 'moby/buildkit:buildx-stable-1', driverOpts: [], buildkitdFlags: '' })
+    ).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'b',
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'image=moby/buildkit:buildx-stable-1',
       '--driver-opt',
       'network=host'
     ])

@@ -1,14 +1,18 @@
-// The gha cache through the engine's BuildKit against the local Actions cache service
-// (scripts/harness/gha-cache.mjs): a cold default-branch build writes one scope per target; after pruning the
-// builder's cache a warm build reads them back and its RUN steps come from the cache (their layers in the
-// registry are byte-identical to the cold build's, although the step writes a fresh random id when it runs);
-// a pull request build reads them and writes nothing.
+// The gha cache through the engine's BuildKit against the local Actions cache service v2
+// (scripts/harness/gha-cache.mjs), with the variables GitHub's runners set (ACTIONS_CACHE_SERVICE_V2,
+// ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN): a cold default-branch build writes one scope per target; after
+// pruning the builder's cache a warm build reads them back and its RUN steps come from the cache (their layers in
+// the registry are byte-identical to the cold build's, although the step writes a fresh random id when it runs);
+// a pull request build reads them and writes nothing; without the runner's variables the build runs uncached and
+// says so.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type ImageDescription,
+  annotations,
   describeImage,
   docker,
   e2eEnv,
+  isolateBuild,
   publish,
   pullRequestContext,
   pushContext,
@@ -34,6 +38,7 @@ beforeAll(async () => {
   registry = (await e2eEnv()).E2E_REGISTRY
   prefix = uniqueName('e2e-gha')
   workspace = await workspaceFrom('basic')
+  await isolateBuild(workspace, prefix)
   api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   cache = await startGhaCache()
 })
@@ -82,6 +87,9 @@ describe('gha cache', () => {
     const scopes = TARGETS.map(t => `${SCOPE_PREFIX}${t}`)
     explain(mark, cache.writtenScopes(mark), scopes, result)
     expect(cache.writtenScopes(mark)).toEqual(scopes)
+    // Through the v2 endpoints, with the job's token accepted on every call.
+    expect(cache.since(mark).filter(e => e.op === 'unauthorized' || e.op === 'error')).toEqual([])
+    expect(cache.since(mark).some(e => e.op === 'upload' && e.kind === 'blob')).toBe(true)
     for (const t of TARGETS) cold[t] = (await describeImage(image(t), 'main')) as ImageDescription
   })
 
@@ -139,7 +147,32 @@ describe('gha cache', () => {
     for (const t of TARGETS) {
       expect(await registryTags(image(t))).toContain('pr-7')
       const d = (await describeImage(image(t), 'pr-7')) as ImageDescription
+      if (runLayer(d, 'linux/amd64') !== runLayer(cold[t], 'linux/amd64')) {
+        for (const e of cache.since(mark))
+          console.log(`${e.op} ${e.key ?? ''} ${e.hit ?? ''} ${e.status ?? ''} ${e.bytes ?? ''}`)
+        console.log(
+          result.main.stdout
+            .split('\n')
+            .filter(l => /cache|RUN|CACHED|ERROR|DONE/i.test(l))
+            .join('\n')
+        )
+      }
       expect(runLayer(d, 'linux/amd64')).toBe(runLayer(cold[t], 'linux/amd64'))
     }
+  })
+  it('without the runner’s cache variables the build runs uncached, with a warning saying why', async () => {
+    const mark = cache.mark()
+    const result = await publish({
+      workspace,
+      context: pushContext('refs/heads/no-cache-env'),
+      api,
+      inputs: { 'image-prefix': prefix, cache: 'gha', sbom: 'false', provenance: 'false' }
+    })
+    expectOk(result)
+    expect(annotations(result, 'warning').join('\n')).toMatch(
+      /cache: gha was requested but the runner gave no cache service/
+    )
+    expect(cache.since(mark)).toEqual([])
+    expect(await registryTags(image('api'))).toContain('no-cache-env')
   })
 })

@@ -1,5 +1,7 @@
-// Protocol-level tests of the local Actions cache service (scripts/harness/gha-cache.mjs): the calls BuildKit
-// 0.13's go-actions-cache client makes, in the order it makes them (see shared notes gha-cache-protocol.md).
+// Protocol-level tests of the local Actions cache service v2 (scripts/harness/gha-cache.mjs): the Twirp calls
+// BuildKit's go-actions-cache client (cache_v2.go) makes, and the Azure blob calls it makes on the signed URLs,
+// in the order it makes them (see shared notes gha-cache-protocol.md). The same service is driven by the real
+// engine in __tests__/e2e/gha-cache.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import {
@@ -9,6 +11,7 @@ import {
   parseKey,
   refHash,
   startGhaCache,
+  TWIRP,
   verifyToken
 } from '../../scripts/harness/gha-cache.mjs'
 
@@ -22,55 +25,49 @@ beforeAll(async () => {
 })
 afterAll(async () => svc.close())
 
-const headers = (token: string) => ({
-  Authorization: `Bearer ${token}`,
-  Accept: 'application/json;api-version=6.0-preview.1'
-})
-
-async function lookup(token: string, keys: string[], version = V) {
-  const query = new URLSearchParams({ keys: keys.join(','), version })
-  const r = await fetch(`${svc.url}_apis/artifactcache/cache?${query}`, { headers: headers(token) })
-  const text = await r.text()
-  return { status: r.status, body: text ? JSON.parse(text) : undefined }
-}
-
-async function reserve(token: string, key: string) {
-  const r = await fetch(`${svc.url}_apis/artifactcache/caches`, {
+/** One Twirp call, as the client makes it: POST, JSON, bearer token, to ACTIONS_RESULTS_URL without its slash. */
+async function twirp(token: string, method: string, body: unknown) {
+  const r = await fetch(`${svc.url.replace(/\/$/, '')}${TWIRP}${method}`, {
     method: 'POST',
-    headers: { ...headers(token), 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key, version: V })
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body)
   })
-  return { status: r.status, body: (await r.json()) as { cacheId: number; typeKey?: string } }
+  return { status: r.status, body: (await r.json()) as Record<string, string | boolean> }
 }
 
-async function patch(token: string, id: number, start: number, data: Buffer) {
-  const r = await fetch(`${svc.url}_apis/artifactcache/caches/${id}`, {
-    method: 'PATCH',
-    headers: {
-      ...headers(token),
-      'Content-Type': 'application/octet-stream',
-      'Content-Range': `bytes ${start}-${start + data.length - 1}/*`
-    },
-    body: data
-  })
-  return r.status
-}
+const lookup = (token: string, key: string, restoreKeys: string[] = [key], version = V) =>
+  twirp(token, 'GetCacheEntryDownloadURL', { key, restore_keys: restoreKeys, version })
 
-async function commit(token: string, id: number, size: number) {
-  const r = await fetch(`${svc.url}_apis/artifactcache/caches/${id}`, {
-    method: 'POST',
-    headers: { ...headers(token), 'Content-Type': 'application/json' },
-    body: JSON.stringify({ size })
-  })
-  return r.status
-}
+const blockId = (n: number) => Buffer.from(`block-${String(n).padStart(6, '0')}`).toString('base64')
 
-async function save(token: string, key: string, data: Buffer) {
-  const r = await reserve(token, key)
-  expect(r.status).toBe(201)
-  expect(await patch(token, r.body.cacheId, 0, data)).toBe(204)
-  expect(await commit(token, r.body.cacheId, data.length)).toBe(204)
-  return r.body.cacheId
+/** Create → Put Block × n → Put Block List → Finalize, as the Azure SDK uploads a blob in blocks. */
+async function save(token: string, key: string, data: Buffer, blocks = 2) {
+  const created = await twirp(token, 'CreateCacheEntry', { key, version: V })
+  expect(created.status).toBe(200)
+  const url = new URL(created.body.signed_upload_url as string)
+  const size = Math.ceil(data.length / blocks)
+  const ids: string[] = []
+  // Blocks may arrive in any order; the block list says the order.
+  for (const n of [...Array(blocks).keys()].reverse()) {
+    const u = new URL(url)
+    u.searchParams.set('comp', 'block')
+    u.searchParams.set('blockid', blockId(n))
+    const r = await fetch(u, { method: 'PUT', body: data.subarray(n * size, (n + 1) * size) })
+    expect(r.status).toBe(201)
+    expect(r.headers.get('x-ms-request-id')).toMatch(/\S/)
+    ids[n] = blockId(n)
+  }
+  const list = new URL(url)
+  list.searchParams.set('comp', 'blocklist')
+  const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map(i => `<Latest>${i}</Latest>`).join('')}</BlockList>`
+  expect((await fetch(list, { method: 'PUT', body: xml })).status).toBe(201)
+  const done = await twirp(token, 'FinalizeCacheEntryUpload', {
+    key,
+    size_bytes: String(data.length),
+    version: V
+  })
+  expect(done.body).toMatchObject({ ok: true })
+  return created.body.signed_upload_url as string
 }
 
 describe('token', () => {
@@ -88,13 +85,23 @@ describe('token', () => {
     expect(verifyToken(token)).toHaveLength(2)
   })
 
-  it('rejects malformed and expired tokens with 401', async () => {
+  it('rejects malformed and expired tokens with Twirp unauthenticated', async () => {
     expect(() => verifyToken('x')).toThrow('invalid number of segments')
     const expired = mintToken([`${MAIN}:rw`], { now: Date.now() - 7200_000 })
     expect(() => verifyToken(expired)).toThrow('expired')
-    expect((await lookup('x', ['k'])).status).toBe(401)
-    expect((await lookup(expired, ['k'])).status).toBe(401)
+    expect(await lookup('x', 'k')).toMatchObject({ status: 401, body: { code: 'unauthenticated' } })
+    expect((await lookup(expired, 'k')).status).toBe(401)
     expect(() => mintToken(['refs/heads/main'])).toThrow('bad cache scope spec')
+  })
+
+  it('gives a job the three variables runners set for cache v2', () => {
+    const env = svc.env([`${MAIN}:rw`])
+    expect(Object.keys(env).sort()).toEqual([
+      'ACTIONS_CACHE_SERVICE_V2',
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_RUNTIME_TOKEN'
+    ])
+    expect(env.ACTIONS_RESULTS_URL).toBe(svc.url)
   })
 })
 
@@ -112,57 +119,76 @@ describe('keys', () => {
   })
 })
 
-describe('v1 protocol', () => {
+describe('v2 protocol', () => {
   const main = mintToken([`${MAIN}:rw`])
 
-  it('misses with 204 and an empty body, then serves a committed entry by prefix, newest first', async () => {
-    const prefix = `index-api-1-${refHash(MAIN)}`
-    expect(await lookup(main, [prefix])).toEqual({ status: 204, body: undefined })
-    await save(main, `${prefix}#1`, Buffer.from('gen one'))
-    await save(main, `${prefix}#2`, Buffer.from('gen two'))
-    const hit = await lookup(main, [prefix])
-    expect(hit.status).toBe(200)
-    expect(hit.body).toMatchObject({ cacheKey: `${prefix}#2`, scope: MAIN, cacheVersion: V })
-    const exact = await lookup(main, [`${prefix}#1`])
-    expect(exact.body.cacheKey).toBe(`${prefix}#1`)
-    const download = await fetch(hit.body.archiveLocation)
+  it('misses with ok:false, then serves a finalized entry by prefix, newest first', async () => {
+    const prefix = `index-api-1-${refHash(MAIN)}#`
+    expect(await lookup(main, prefix)).toEqual({
+      status: 200,
+      body: { ok: false, signed_download_url: '', matched_key: '' }
+    })
+    await save(main, `${prefix}1`, Buffer.from('generation one'))
+    await save(main, `${prefix}2`, Buffer.from('generation two'))
+    const hit = await lookup(main, prefix)
+    expect(hit.body).toMatchObject({ ok: true, matched_key: `${prefix}2` })
+    expect((await lookup(main, `${prefix}1`)).body.matched_key).toBe(`${prefix}1`)
+    const download = await fetch(hit.body.signed_download_url as string)
     expect(download.status).toBe(200)
-    expect(await download.text()).toBe('gen two')
+    expect(download.headers.get('x-ms-blob-type')).toBe('BlockBlob')
+    expect(download.headers.get('x-ms-request-id')).toMatch(/\S/)
+    expect(await download.text()).toBe('generation two')
     expect(svc.readScopes()).toEqual(['api'])
     expect(svc.writtenScopes()).toEqual(['api'])
   })
 
-  it('requires version equality', async () => {
-    await save(main, 'buildkit-blob-1-sha256:v', Buffer.from('v'))
-    expect((await lookup(main, ['buildkit-blob-1-sha256:v'], 'other-version')).status).toBe(204)
-    expect((await lookup(main, ['buildkit-blob-1-sha256:v'])).status).toBe(200)
+  it('matches restore keys as prefixes after the key, and requires version equality', async () => {
+    await save(main, 'buildkit-blob-1-sha256:v', Buffer.from('v'), 1)
+    expect((await lookup(main, 'buildkit-blob-1-sha256:v', [], 'other-version')).body.ok).toBe(false)
+    expect((await lookup(main, 'nothing-here', ['buildkit-blob-1-sha256:'])).body).toMatchObject({
+      ok: true,
+      matched_key: 'buildkit-blob-1-sha256:v'
+    })
   })
 
-  it('answers 409 ArtifactCacheAlreadyExistsException for a key that exists', async () => {
-    await save(main, 'buildkit-blob-1-sha256:dup', Buffer.from('a'))
-    const again = await reserve(main, 'buildkit-blob-1-sha256:dup')
-    expect(again.status).toBe(409)
-    expect(again.body.typeKey).toBe('ArtifactCacheAlreadyExistsException')
+  it('answers 409 already_exists for a key that exists', async () => {
+    await save(main, 'buildkit-blob-1-sha256:dup', Buffer.from('a'), 1)
+    const again = await twirp(main, 'CreateCacheEntry', { key: 'buildkit-blob-1-sha256:dup', version: V })
+    expect(again).toMatchObject({ status: 409, body: { code: 'already_exists' } })
   })
 
-  it('assembles out-of-order chunks and checks the committed size', async () => {
-    const r = await reserve(main, 'buildkit-blob-1-sha256:chunks')
-    const id = r.body.cacheId
-    expect(await patch(main, id, 5, Buffer.from('world'))).toBe(204)
-    expect(await patch(main, id, 0, Buffer.from('hello'))).toBe(204)
-    expect(await commit(main, id, 11)).toBe(400)
-    expect(await commit(main, id, 10)).toBe(204)
-    const hit = await lookup(main, ['buildkit-blob-1-sha256:chunks'])
-    const ranged = await fetch(hit.body.archiveLocation, { headers: { Range: 'bytes=5-' } })
+  it('takes a single Put Blob, checks the finalized size, and serves ranges (x-ms-range and Range)', async () => {
+    const key = 'buildkit-blob-1-sha256:single'
+    const created = await twirp(main, 'CreateCacheEntry', { key, version: V })
+    const put = await fetch(created.body.signed_upload_url as string, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'helloworld'
+    })
+    expect(put.status).toBe(201)
+    const wrong = await twirp(main, 'FinalizeCacheEntryUpload', { key, size_bytes: '11', version: V })
+    expect(wrong.status).toBe(400)
+    expect(
+      (await twirp(main, 'FinalizeCacheEntryUpload', { key, size_bytes: '10', version: V })).body
+    ).toMatchObject({ ok: true })
+    const url = (await lookup(main, key)).body.signed_download_url as string
+    const ranged = await fetch(url, { headers: { 'x-ms-range': 'bytes=5-' } })
     expect(ranged.status).toBe(206)
     expect(ranged.headers.get('content-range')).toBe('bytes 5-9/10')
     expect(await ranged.text()).toBe('world')
+    expect(await (await fetch(url, { headers: { Range: 'bytes=0-4' } })).text()).toBe('hello')
   })
 
-  it('keeps an uncommitted entry invisible', async () => {
-    const r = await reserve(main, 'buildkit-blob-1-sha256:pending')
-    expect(r.status).toBe(201)
-    expect((await lookup(main, ['buildkit-blob-1-sha256:pending'])).status).toBe(204)
+  it('keeps an unfinalized entry invisible, and refuses a URL whose signature was changed', async () => {
+    const created = await twirp(main, 'CreateCacheEntry', {
+      key: 'buildkit-blob-1-sha256:pending',
+      version: V
+    })
+    expect(created.status).toBe(200)
+    expect((await lookup(main, 'buildkit-blob-1-sha256:pending')).body.ok).toBe(false)
+    const forged = new URL(created.body.signed_upload_url as string)
+    forged.searchParams.set('sig', 'forged')
+    expect((await fetch(forged, { method: 'PUT', body: 'x' })).status).toBe(403)
   })
 })
 
@@ -170,21 +196,19 @@ describe('ref scopes', () => {
   it('writes to the last writable ref and reads every readable ref in token order', async () => {
     const main = mintToken([`${MAIN}:rw`])
     const feature = mintToken([`${MAIN}:r`, `${FEATURE}:rw`])
-    const mainKey = `index-web-1-${refHash(MAIN)}`
-    const featureKey = `index-web-1-${refHash(FEATURE)}`
-    await save(main, `${mainKey}#1`, Buffer.from('main index'))
+    const mainKey = `index-web-1-${refHash(MAIN)}#`
+    const featureKey = `index-web-1-${refHash(FEATURE)}#`
+    await save(main, `${mainKey}1`, Buffer.from('main index'))
 
     // The importer asks for one index key per ref; the feature token misses its own and hits main's.
     const mark = svc.mark()
-    const hit = await lookup(feature, [featureKey])
-    expect(hit.status).toBe(204)
-    const fallback = await lookup(feature, [mainKey])
-    expect(fallback.body).toMatchObject({ cacheKey: `${mainKey}#1`, scope: MAIN })
+    expect((await lookup(feature, featureKey)).body.ok).toBe(false)
+    expect((await lookup(feature, mainKey)).body.matched_key).toBe(`${mainKey}1`)
 
-    await save(feature, `${featureKey}#1`, Buffer.from('feature index'))
-    expect(svc.entries.find(e => e.key === `${featureKey}#1`)?.scope).toBe(FEATURE)
+    await save(feature, `${featureKey}1`, Buffer.from('feature index'))
+    expect(svc.entries.find(e => e.key === `${featureKey}1`)?.scope).toBe(FEATURE)
     // The main token cannot see the feature branch's entry.
-    expect((await lookup(main, [featureKey])).status).toBe(204)
+    expect((await lookup(main, featureKey)).body.ok).toBe(false)
     expect(svc.readScopes(mark)).toEqual(['web'])
     expect(svc.writtenScopes(mark)).toEqual(['web'])
   })
@@ -192,8 +216,8 @@ describe('ref scopes', () => {
   it('refuses writes from a read-only token and records the attempt', async () => {
     const pr = mintToken(['refs/pull/7/merge:r', `${MAIN}:r`])
     const mark = svc.mark()
-    const r = await reserve(pr, 'index-pr-1-00000000#1')
-    expect(r.status).toBe(403)
+    const r = await twirp(pr, 'CreateCacheEntry', { key: 'index-pr-1-00000000#1', version: V })
+    expect(r).toMatchObject({ status: 403, body: { code: 'permission_denied' } })
     expect(svc.writeAttempts(mark)).toHaveLength(1)
     expect(svc.writtenScopes(mark)).toEqual([])
   })

@@ -28,11 +28,12 @@ export interface CommandResult {
 export declare function run(
   cmd: string,
   args: string[],
-  o?: { env?: Record<string, string>; timeoutMs?: number }
+  o?: { env?: Record<string, string>; input?: string; timeoutMs?: number }
 ): Promise<CommandResult>
+export declare function isolateBuild(workspace: string, id: string): Promise<void>
 export declare function docker(
   args: string[],
-  o?: { env?: Record<string, string>; timeoutMs?: number }
+  o?: { env?: Record<string, string>; input?: string; timeoutMs?: number }
 ): Promise<string>
 export interface BasicAuth {
   user: string

@@ -3,7 +3,7 @@
 // from the registry over its HTTP API (what landed there is the only thing the scenarios trust).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { cp, mkdtemp, readFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,10 +58,23 @@ export async function workspaceFrom(fixture) {
   return dir
 }
 
-/** Runs a command; never throws for a non-zero exit (the result says). */
-export function run(cmd, args, { env, timeoutMs = 300_000 } = {}) {
+/**
+ * Makes the RUN steps of a `basic` workspace unique to this test: BuildKit shares an identical step between
+ * concurrent builds on one engine, so a test that compares cached with executed layers would otherwise see a
+ * step another suite ran at the same moment.
+ */
+export async function isolateBuild(workspace, id) {
+  const file = path.join(workspace, 'Dockerfile')
+  const text = await readFile(file, 'utf8')
+  const isolated = text.replace(/^RUN echo "\$NAME"/m, `RUN echo "$NAME ${id}"`)
+  if (isolated === text) throw new Error(`isolateBuild: no 'RUN echo "$NAME"' step in ${file}`)
+  await writeFile(file, isolated)
+}
+
+/** Runs a command (`input`: its standard input); never throws for a non-zero exit (the result says). */
+export function run(cmd, args, { env, input, timeoutMs = 300_000 } = {}) {
   return new Promise(resolve => {
-    execFile(
+    const child = execFile(
       cmd,
       args,
       { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
@@ -70,6 +83,7 @@ export function run(cmd, args, { env, timeoutMs = 300_000 } = {}) {
         resolve({ code, stdout: String(stdout), stderr: String(stderr) })
       }
     )
+    child.stdin?.end(input ?? '')
   })
 }
 

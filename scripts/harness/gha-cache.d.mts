@@ -2,6 +2,7 @@
 export declare const BUILDKIT_CACHE_VERSION: string
 export declare const PERMISSION_READ: 1
 export declare const PERMISSION_WRITE: 2
+export declare const TWIRP: string
 export type ScopeSpec = string | { scope: string; permission: number }
 export interface AcScope {
   Scope: string
@@ -19,7 +20,7 @@ export declare function parseKey(key: string): {
 }
 export interface CacheEvent {
   time: string
-  op: 'lookup' | 'reserve' | 'upload' | 'commit' | 'download' | 'unauthorized' | 'error'
+  op: 'lookup' | 'reserve' | 'upload' | 'blocklist' | 'commit' | 'download' | 'unauthorized' | 'error'
   key?: string
   keys?: string[]
   kind?: 'index' | 'blob' | 'other'
@@ -35,6 +36,7 @@ export interface CacheEvent {
   bytes?: number
   start?: number
   versionOk?: boolean
+  block?: boolean
   message?: string
 }
 export interface CacheEntry {
@@ -52,7 +54,11 @@ export interface GhaCache {
   events: CacheEvent[]
   entries: CacheEntry[]
   mintToken: typeof mintToken
-  env(scopes: ScopeSpec[]): { ACTIONS_CACHE_URL: string; ACTIONS_RUNTIME_TOKEN: string }
+  env(scopes: ScopeSpec[]): {
+    ACTIONS_CACHE_SERVICE_V2: string
+    ACTIONS_RESULTS_URL: string
+    ACTIONS_RUNTIME_TOKEN: string
+  }
   mark(): number
   since(mark?: number): CacheEvent[]
   readScopes(mark?: number): string[]

@@ -34,7 +34,11 @@ export const INPUT_DEFAULTS = {
   overwrite: 'false',
   'allow-secret-build-args': 'false',
   'pr-comment': 'true',
-  'digest-only': 'false'
+  'digest-only': 'false',
+  allow: '',
+  'driver-opts': '',
+  'buildkitd-flags': '',
+  'buildkitd-config-inline': ''
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -85,6 +89,12 @@ export interface Inputs {
   digestOnly: boolean
   /** Flavor key `monotonic=false` turns the monotonic floating-tag rule off. */
   monotonic: boolean
+  /** The user's own bake entitlements (`--allow` each), as docker/bake-action's `allow`. */
+  allow: string[]
+  /** Builder creation (docker-container): extra --driver-opt lines, buildkitd flags and TOML configuration. */
+  driverOpts: string[]
+  buildkitdFlags: string
+  buildkitdConfigInline: string
 }
 
 /** Splits a list input on newlines and commas; blank entries and `#` comment lines are dropped. */
@@ -163,6 +173,51 @@ export function parseAllowList(value: string): boolean | string[] {
   return splitList(value)
 }
 
+/** `allow` entries: an entitlement name, optionally `=value` (network.host, security.insecure, fs.read=PATH). */
+export function parseAllow(value: string): string[] {
+  const entries = splitList(value)
+  for (const e of entries) {
+    if (!/^[a-z][a-z0-9.-]*(=\S.*)?$/.test(e)) {
+      throw new Error(
+        `Invalid allow entry '${e}'. Expected an entitlement such as network.host, security.insecure or ` +
+          'fs.read=PATH (one per line or comma).'
+      )
+    }
+  }
+  return entries
+}
+
+/**
+ * The builder-creation inputs. A BuildKit image is one `--driver-opt image=…` field that buildx splits on commas,
+ * so a comma (or quote, or space) in it would smuggle in other driver options: refused, with the way to set them.
+ */
+function builderInputs(
+  value: (name: InputName) => string
+): Pick<Inputs, 'buildkitImage' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'allow'> {
+  const buildkitImage = value('buildkit-image')
+  if (/[\s,"']/.test(buildkitImage)) {
+    throw new Error(
+      `Invalid buildkit-image '${buildkitImage}': give one image reference (e.g. moby/buildkit:v0.25.1); ` +
+        'put other driver options in driver-opts, one per line.'
+    )
+  }
+  const driverOpts = splitList(value('driver-opts'), { commas: false })
+  for (const opt of driverOpts) {
+    if (opt.startsWith('-') || !opt.includes('=')) {
+      throw new Error(
+        `Invalid driver-opts line '${opt}'. Expected key=value (e.g. image=moby/buildkit:v0.25.1).`
+      )
+    }
+  }
+  return {
+    buildkitImage,
+    driverOpts,
+    buildkitdFlags: value('buildkitd-flags').replace(/\s+/g, ' ').trim(),
+    buildkitdConfigInline: value('buildkitd-config-inline'),
+    allow: parseAllow(value('allow'))
+  }
+}
+
 /** Builds the Inputs from a getter (core.getInput in Actions, CLI flags elsewhere); empty means default. */
 export function parseInputs(get: (name: InputName) => string): Inputs {
   const value = (name: InputName): string => {
@@ -190,7 +245,6 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     qemuImage: value('qemu-image'),
     builder: value('builder'),
     driver: oneOf('driver', value('driver'), ['docker-container', 'docker']),
-    buildkitImage: value('buildkit-image'),
     username: value('username'),
     password: get('password'),
     set: splitList(value('set'), { commas: false }),
@@ -200,7 +254,8 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     allowSecretBuildArgs: parseAllowList(value('allow-secret-build-args')),
     prComment: parseBool('pr-comment', value('pr-comment')),
     digestOnly: parseBool('digest-only', value('digest-only')),
-    monotonic: splitFlavor(value('flavor')).monotonic
+    monotonic: splitFlavor(value('flavor')).monotonic,
+    ...builderInputs(value)
   }
   if (inputs.files.length === 0) throw new Error('Invalid files: give at least one bake file.')
   if (inputs.targets.length === 0) throw new Error('Invalid targets: give at least one bake target or group.')

@@ -28,7 +28,7 @@ export interface CacheOptions {
   ghaAvailable: boolean
 }
 
-/** Environment the gha cache needs: buildx < 0.21 reads the v1 pair, newer ones the results service. */
+/** Environment buildx reads for the gha cache (v2: the flag and results URL; v1: the cache URL; both the token). */
 export const GHA_ENV = [
   'ACTIONS_RUNTIME_TOKEN',
   'ACTIONS_CACHE_URL',
@@ -36,8 +36,15 @@ export const GHA_ENV = [
   'ACTIONS_CACHE_SERVICE_V2'
 ]
 
+/**
+ * Whether buildx will hand BuildKit a usable gha cache: with ACTIONS_CACHE_SERVICE_V2 true (how GitHub's runners
+ * announce cache v2, the only service github.com runs) it reads ACTIONS_RESULTS_URL, otherwise the v1
+ * ACTIONS_CACHE_URL; an empty value makes buildx drop the gha entries silently, so the plan says so instead.
+ */
 export function ghaAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+  if (!env.ACTIONS_RUNTIME_TOKEN) return false
+  const v2 = /^(1|t|true)$/i.test(env.ACTIONS_CACHE_SERVICE_V2 ?? '')
+  return Boolean(v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL)
 }
 
 /** Directory of one target's local cache, and where the build writes the next generation of it. */
@@ -72,13 +79,22 @@ export function cacheEntries(o: CacheOptions): CacheEntries {
   }
 }
 
-/** After a build, each `<scope>.new` replaces `<scope>` so the directory does not grow without bound. */
+/**
+ * After a build, each `<scope>.new` that holds an exported cache replaces `<scope>`, so the directory does not
+ * grow without bound. A `.new` without an index (created empty for bake's entitlement check, then a failed
+ * build) is dropped and the previous generation kept.
+ */
 export async function rotateLocalCache(root: string): Promise<void> {
   if (!existsSync(root)) return
   for (const name of await readdir(root)) {
     if (!name.endsWith('.new')) continue
+    const next = path.join(root, name)
+    if (!existsSync(path.join(next, 'index.json'))) {
+      await rm(next, { recursive: true, force: true })
+      continue
+    }
     const current = path.join(root, name.slice(0, -'.new'.length))
     await rm(current, { recursive: true, force: true })
-    await rename(path.join(root, name), current)
+    await rename(next, current)
   }
 }

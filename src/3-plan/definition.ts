@@ -1,6 +1,7 @@
 // The bake definition as buildx resolves it: `docker buildx bake --print` (JSON) for the user's files and
 // targets, with the bake variables the action provides (REGISTRY, IMAGE_PREFIX, VERSION) in its environment.
 import { run, ExecError } from '../lib/exec.js'
+import { allowArgs, type FsGrants } from './entitlements.js'
 
 /** One target of `bake --print` (buildx 0.13: lists of strings, labels/args as maps). */
 export interface BakeTarget {
@@ -35,12 +36,17 @@ export interface BakeInvocation {
   env: Record<string, string>
   /** Raw `--set` overrides, applied last. */
   set?: string[]
+  /** Paths the action makes bake read or write outside the workdir (src/3-plan/entitlements.ts). */
+  grants?: FsGrants
+  /** The user's own entitlements (`allow` input). */
+  allow?: string[]
 }
 
-/** Arguments shared by --print and the build: builder, files, user's --set. */
+/** Arguments shared by --print and the build: builder, entitlements, files, user's --set. */
 export function bakeArgs(inv: BakeInvocation): string[] {
   const args = ['buildx', 'bake']
   if (inv.builder) args.push('--builder', inv.builder)
+  args.push(...allowArgs(inv.grants, inv.allow))
   for (const f of inv.files) args.push('--file', f)
   for (const s of inv.set ?? []) args.push('--set', s)
   return args

@@ -10,6 +10,7 @@ import { isDefaultBranch, type RepoInfo, type RunContext } from '../1-context/co
 import { splitList, type Inputs } from '../1-context/inputs.js'
 import type { PushDecision } from '../1-context/push-decision.js'
 import { assertNoSecretBuildArgs } from './secret-guard.js'
+import { fsGrants } from './entitlements.js'
 import type { MetaResult } from '../2-tags/index.js'
 
 /** The bake command's directory, files, targets and variables; the image prefix defaults to the owner. */
@@ -27,7 +28,8 @@ export function bakeInvocation(inputs: Inputs, ctx: RunContext, version: string)
     files: inputs.files,
     targets: inputs.targets,
     env,
-    set: inputs.set
+    set: inputs.set,
+    allow: inputs.allow
   }
 }
 
@@ -94,8 +96,9 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
   const gha = ghaAvailable()
   if (inputs.cache === 'gha' && !gha) {
     const why =
-      'cache: gha was requested but ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL/ACTIONS_RESULTS_URL are not set ' +
-      '(outside a job step?): building without a cache.'
+      'cache: gha was requested but the runner gave no cache service (ACTIONS_RUNTIME_TOKEN with ' +
+      'ACTIONS_CACHE_SERVICE_V2 + ACTIONS_RESULTS_URL, or ACTIONS_CACHE_URL; outside a job step?): building ' +
+      'without a cache.'
     core.warning(why)
     notes.push(why)
   }
@@ -120,6 +123,7 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     provenance: inputs.provenance
   })
   logPlan(plans, cacheWrite)
+  invocation.grants = fsGrants(plans)
   return { invocation, plans, notes }
 }
 

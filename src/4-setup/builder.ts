@@ -1,37 +1,13 @@
-// The buildx builder: check the buildx version, then use the builder the user named, the engine's own builder
-// (`driver: docker`), or create a docker-container builder that the post step removes.
+// The buildx builder: the one the user named, the engine's own builder (`driver: docker`, after checking the
+// engine has the containerd image store), or a docker-container builder that the post step removes, created with
+// the options users set with docker/setup-buildx-action (driver-opts, buildkitd-flags, buildkitd-config-inline,
+// a pinned BuildKit image).
 import * as core from '@actions/core'
-import semver from 'semver'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { lastMeaningfulLine, run } from '../lib/exec.js'
 import type { Driver } from '../1-context/inputs.js'
-
-/** Oldest buildx this action supports: bake's `attest`/`annotations` keys and push-by-digest metadata. */
-export const MIN_BUILDX = '0.13.0'
-
-/** `github.com/docker/buildx v0.13.1 sha` or Debian's `github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3`. */
-export function parseBuildxVersion(output: string): string {
-  const m = output.match(/buildx\s+v?(\d+\.\d+\.\d+)/)
-  if (!m) throw new Error(`Cannot read the buildx version from '${output.trim()}'.`)
-  return m[1]
-}
-
-export async function checkBuildx(): Promise<string> {
-  const r = await run('docker', ['buildx', 'version'], { silent: true, ignoreReturnCode: true })
-  if (r.exitCode !== 0) {
-    throw new Error(
-      `Docker Buildx is not available ('docker buildx version' failed: ${(r.stderr || r.stdout).trim()}). ` +
-        'Install the docker-buildx plugin.'
-    )
-  }
-  const version = parseBuildxVersion(r.stdout)
-  if (semver.lt(version, MIN_BUILDX)) {
-    throw new Error(
-      `Buildx ${version} is too old: this action needs Buildx >= ${MIN_BUILDX}. Upgrade docker-buildx.`
-    )
-  }
-  core.info(`Docker Buildx ${version}`)
-  return version
-}
+import { checkEngine, engineInfo } from './engine.js'
 
 export interface BuilderInfo {
   name: string
@@ -71,37 +47,73 @@ export function builderName(runId: string, now = Date.now()): string {
   return `multiarch-${(runId || 'local').replace(/[^A-Za-z0-9]/g, '')}-${now.toString(36)}`
 }
 
+/** Options of a docker-container builder the action creates. */
+export interface CreateOptions {
+  buildkitImage: string
+  /** `driver-opts` lines, each given to buildx as one --driver-opt (buildx reads each as CSV key=value pairs). */
+  driverOpts: string[]
+  /** `buildkitd-flags`, one argument (buildx splits it like a shell would). */
+  buildkitdFlags: string
+  /** File holding `buildkitd-config-inline` (buildx copies it into the builder at create time). */
+  configFile?: string
+}
+
 /**
  * `docker buildx create` for a docker-container builder. Host networking lets BuildKit reach what the runner
- * reaches (a cache service or registry on 127.0.0.1).
+ * reaches (a cache service or registry on 127.0.0.1). The user's driver-opts come last, so an `image=` or
+ * `network=` among them wins, as with setup-buildx-action.
  */
-export function createArgs(name: string, buildkitImage: string): string[] {
-  return [
-    'buildx',
-    'create',
-    '--name',
-    name,
-    '--driver',
-    'docker-container',
-    '--driver-opt',
-    `image=${buildkitImage}`,
-    '--driver-opt',
-    'network=host'
-  ]
+export function createArgs(name: string, o: CreateOptions): string[] {
+  const args = ['buildx', 'create', '--name', name, '--driver', 'docker-container']
+  args.push('--driver-opt', `image=${o.buildkitImage}`, '--driver-opt', 'network=host')
+  for (const opt of o.driverOpts) args.push('--driver-opt', opt)
+  if (o.buildkitdFlags) args.push('--buildkitd-flags', o.buildkitdFlags)
+  if (o.configFile) args.push('--buildkitd-config', o.configFile)
+  return args
 }
 
 export interface BuilderOptions {
   builder: string
   driver: Driver
   buildkitImage: string
+  driverOpts: string[]
+  buildkitdFlags: string
+  buildkitdConfigInline: string
   runId: string
+  /** Directory of this run's files (the buildkitd config written from buildkitd-config-inline). */
+  tempDir: string
+  /** The gha cache is requested (the docker driver's engine must speak cache v2). */
+  ghaCache: boolean
+}
+
+/** The builder-creation inputs that only apply to a builder the action creates. */
+function creationInputs(o: BuilderOptions): string[] {
+  const set: [string, boolean][] = [
+    ['driver-opts', o.driverOpts.length > 0],
+    ['buildkitd-flags', o.buildkitdFlags !== ''],
+    ['buildkitd-config-inline', o.buildkitdConfigInline !== '']
+  ]
+  return set.filter(([, given]) => given).map(([name]) => name)
+}
+
+/** The engine's builder, or a docker-driver builder the user named: the engine needs the containerd store. */
+async function useDockerDriver(info: Omit<BuilderInfo, 'created'>, o: BuilderOptions): Promise<BuilderInfo> {
+  checkEngine(await engineInfo(), { ghaCache: o.ghaCache })
+  return { ...info, created: false }
 }
 
 export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
+  const ignored = creationInputs(o)
+  if ((o.builder || o.driver === 'docker') && ignored.length) {
+    core.warning(
+      `${ignored.join(', ')} only apply to the docker-container builder the action creates; ` +
+        `ignored with ${o.builder ? `builder: ${o.builder}` : 'driver: docker'}.`
+    )
+  }
   if (o.builder) {
     const info = await inspectBuilder(o.builder)
     core.info(`Using builder '${info.name}' (driver ${info.driver}) from the builder input`)
-    return { ...info, created: false }
+    return info.driver === 'docker' ? useDockerDriver(info, o) : { ...info, created: false }
   }
   if (o.driver === 'docker') {
     // The engine's own builder is named after the current Docker context.
@@ -110,16 +122,33 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
     if (info.driver !== 'docker') {
       throw new Error(`Builder '${context}' uses driver ${info.driver}, not the engine's docker driver.`)
     }
-    core.info(`Using the engine's builder '${info.name}' (driver docker); nothing to create`)
-    return { ...info, created: false }
+    const checked = await useDockerDriver(info, o)
+    core.info(`Using the engine's builder '${info.name}' (driver docker, containerd image store)`)
+    return checked
   }
   const name = builderName(o.runId)
-  await run('docker', createArgs(name, o.buildkitImage))
+  let configFile: string | undefined
+  if (o.buildkitdConfigInline) {
+    configFile = path.join(o.tempDir, 'buildkitd.toml')
+    await writeFile(
+      configFile,
+      o.buildkitdConfigInline.endsWith('\n') ? o.buildkitdConfigInline : `${o.buildkitdConfigInline}\n`
+    )
+  }
+  const r = await run('docker', createArgs(name, { ...o, configFile }), { ignoreReturnCode: true })
+  if (r.exitCode !== 0) {
+    const reason = lastMeaningfulLine(r.stderr || r.stdout).replace(/^ERROR:\s*/, '')
+    throw new Error(
+      `Cannot create the docker-container builder: ${reason}. Check the driver-opts, buildkitd-flags and ` +
+        'buildkitd-config-inline inputs.'
+    )
+  }
   core.info(`Created builder '${name}' (docker-container, ${o.buildkitImage}); the post step removes it`)
   try {
     const info = await inspectBuilder(
       name,
-      `BuildKit (${o.buildkitImage}) did not start: check the buildkit-image input, or use driver: docker.`
+      `BuildKit (${o.buildkitImage}) did not start: check that the buildkit-image input names an image this ` +
+        'runner can pull, or use driver: docker.'
     )
     return { ...info, created: true }
   } catch (e) {

@@ -2,7 +2,7 @@
 // plain progress streamed to the log. A failure becomes a short message from buildx's own output (the target,
 // platform and failing step, then BuildKit's reason); the caller decides what to do with it.
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { run } from '../lib/exec.js'
 import { bakeArgs, type BakeInvocation } from '../3-plan/definition.js'
 import { vertexPlatform } from './progress.js'
@@ -106,6 +106,9 @@ export async function runBake(
     '--progress=plain',
     ...inv.targets
   ]
+  // Buildx checks a write path that does not exist yet against its nearest existing parent, which the action
+  // does not grant: each granted directory exists before bake runs (see src/3-plan/entitlements.ts).
+  for (const dir of inv.grants?.write ?? []) await mkdir(dir, { recursive: true })
   const started = Date.now()
   // Not silent: the exec wrapper streams bake's progress into the log as it arrives.
   const r = await run('docker', args, { cwd: inv.workdir, env: inv.env, ignoreReturnCode: true })

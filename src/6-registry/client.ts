@@ -25,6 +25,8 @@ export interface Credentials {
 export interface RegistryClientOptions {
   /** Credentials per registry host as users write it (`ghcr.io`, `localhost:5001`). */
   credentials?: Record<string, Credentials | undefined>
+  /** Credentials of a host `credentials` does not list (the docker config and its helpers: credentials.ts). */
+  resolver?: (registry: string) => Promise<Credentials | undefined>
   /** Retry policy of every operation. */
   retry?: RetryOptions
   /** Hosts reached over plain HTTP. Default: localhost, 127.0.0.1 and [::1] (as Docker does). */
@@ -91,6 +93,8 @@ const referenceOf = (ref: ImageRef): string => ref.digest ?? ref.tag ?? 'latest'
 
 export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; expires: number }>()
+  /** What the resolver answered per registry (asked once, at the first challenge). */
+  private readonly resolved = new Map<string, Credentials | undefined>()
   /** What the uploads of registry-upload.ts use of this client. */
   private readonly transport: RegistryTransport = {
     repositoryUrl: ref => this.repositoryUrl(ref),
@@ -244,9 +248,16 @@ export class RegistryClient {
   }
 
   private credentialNote(ref: ImageRef): string {
-    return this.options.credentials?.[ref.registry]
-      ? `as ${this.options.credentials[ref.registry]?.username}`
-      : 'anonymous'
+    const creds = this.options.credentials?.[ref.registry] ?? this.resolved.get(ref.registry)
+    return creds ? `as ${creds.username}` : 'anonymous'
+  }
+
+  /** The given credentials of a registry, else the resolver's answer (asked once). */
+  private async credentialsFor(registry: string): Promise<Credentials | undefined> {
+    const given = this.options.credentials?.[registry]
+    if (given || !this.options.resolver) return given
+    if (!this.resolved.has(registry)) this.resolved.set(registry, await this.options.resolver(registry))
+    return this.resolved.get(registry)
   }
 
   private async authorize(
@@ -254,7 +265,7 @@ export class RegistryClient {
     challenge: Challenge,
     scope: string
   ): Promise<{ header: string; expires: number } | undefined> {
-    const creds = this.options.credentials?.[ref.registry]
+    const creds = await this.credentialsFor(ref.registry)
     const basic = creds
       ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
       : undefined

@@ -9,6 +9,7 @@ import { writePreviewComment } from '../8-report/pr-comment.js'
 import { RegistryClient, type Credentials as ClientCredentials } from '../6-registry/client.js'
 import { tagAll } from './publish.js'
 import { login, logout, resolveCredentials } from '../6-registry/docker-login.js'
+import { dockerConfigResolver } from '../6-registry/credentials.js'
 import {
   actionSink,
   emptyReport,
@@ -235,7 +236,8 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
         credentials[registry] = { username: c.username, password: c.password }
       }
     })
-    const client = new RegistryClient({ credentials })
+    // Registries without a password input: what an earlier login step left in the docker config.
+    const client = new RegistryClient({ credentials, resolver: dockerConfigResolver() })
     await group('Build legs', () => checkLegs(client, sources))
     await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
     await group('Indexes (by digest, untagged)', () => indexes(inputs, client, sources, report.targets))

@@ -10,7 +10,8 @@ import { printDefinition, type BakeInvocation } from '../3-plan/definition.js'
 import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { planBuild } from '../3-plan/plan.js'
-import { checkBuildx, inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
+import { inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
+import { checkBuildx } from '../4-setup/buildx.js'
 import { rotateLocalCache } from '../3-plan/cache.js'
 import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from '../1-context/context.js'
 import { getInputs, type Inputs } from '../1-context/inputs.js'
@@ -27,6 +28,7 @@ import {
 import { setupQemu } from '../4-setup/qemu.js'
 import { removeLayouts } from '../7-publish/layout-push.js'
 import { login, logout, resolveCredentials } from '../6-registry/docker-login.js'
+import { dockerConfigResolver, resolveAll } from '../6-registry/credentials.js'
 import { RegistryClient } from '../6-registry/client.js'
 import { releaseHooks } from '../7-publish/release-hooks.js'
 import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from '../8-report/summary.js'
@@ -91,6 +93,8 @@ async function contextPhase(s: Session): Promise<void> {
 
 /** Phase: `bake --print` with REGISTRY/IMAGE_PREFIX/VERSION, then the per-target plan (src/build-plan.ts). */
 async function planPhase(s: Session): Promise<void> {
+  // First: an unsupported buildx would otherwise fail inside `bake --print` with a less clear message.
+  await checkBuildx()
   const plan = await planBuild({
     inputs: s.inputs,
     ctx: s.ctx,
@@ -108,9 +112,8 @@ async function planPhase(s: Session): Promise<void> {
   s.report.targets = plannedTargets(s.plans, s.report.push, s.inputs.dryRun)
 }
 
-/** Phase: buildx version, QEMU handlers for the platforms, and the builder (nothing installed in a dry run). */
+/** Phase: QEMU handlers for the platforms, and the builder (nothing installed in a dry run). */
 async function builderPhase(s: Session): Promise<void> {
-  await checkBuildx()
   const platforms = [...new Set(s.plans.flatMap(p => p.platforms))]
   if (s.inputs.dryRun) {
     core.info(`dry-run: no QEMU install and no builder; platforms needed: ${platforms.join(', ')}`)
@@ -119,7 +122,12 @@ async function builderPhase(s: Session): Promise<void> {
   }
   await setupQemu(s.inputs.qemu, platforms, s.inputs.qemuImage)
   try {
-    const info = await setupBuilder({ ...s.inputs, runId: s.ctx.runId })
+    const info = await setupBuilder({
+      ...s.inputs,
+      runId: s.ctx.runId,
+      tempDir: s.dir,
+      ghaCache: s.inputs.cache === 'gha'
+    })
     if (info.created) s.state.save(State.CreatedBuilder, info.name)
     const unsupported = platforms.filter(p => info.platforms.length && !info.platforms.includes(p))
     if (unsupported.length) {
@@ -154,15 +162,21 @@ async function loginPhase(s: Session): Promise<void> {
     actor: s.ctx.actor,
     token: inputs.githubToken
   })
-  s.client = new RegistryClient({
-    credentials: creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
-  })
+  const given = creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
+  // Registries without a password input: what an earlier login step left in the docker config, as buildx sees it.
+  const resolver = dockerConfigResolver({ given })
+  s.client = new RegistryClient({ credentials: given, resolver })
   if (creds) {
     await login(creds)
     s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
   } else {
-    core.info(`No login to ${inputs.registry}: no password given (and no default for this registry)`)
+    core.info(`No login to ${inputs.registry}: no password given; using the docker config's credentials`)
   }
+  // Every registry the plan pushes to, now: a broken credential helper fails here, before anything is built.
+  await resolveAll(
+    resolver,
+    s.plans.filter(p => p.producesImage).map(p => p.image)
+  )
   if (inputs.cache === 'local') {
     const local: LocalCacheState = await restoreLocalCache(localCacheRoot(), inputs.cacheScope, s.ctx.sha)
     s.state.save(State.LocalCache, JSON.stringify(local))

@@ -1,0 +1,197 @@
+// Registry credentials the way the docker CLI finds them, for the registry client (tag listing, tagging, OCI
+// layout uploads): workflows log in with another step (docker/login-action, aws-actions/amazon-ecr-login, gcloud's
+// credential helper) and give this action no password. Order, as docker's configfile package does it:
+//   1. `credHelpers[<registry>]` in $DOCKER_CONFIG/config.json (default ~/.docker) names a helper for this host;
+//   2. else `credsStore` names the helper for every host;
+//   3. else `auths[<registry>]` (`auth` = base64 "user:password"), the key matched exactly or by host name
+//      (`https://localhost:5001/` matches `localhost:5001`).
+// A helper is `docker-credential-<name> get`: the server address on stdin, `{"ServerURL","Username","Secret"}` on
+// stdout, or "credentials not found" (no credentials: anonymous, as docker would be). Docker Hub's key is
+// `https://index.docker.io/v1/`. Every secret read is masked at once; errors name the helper and the config file,
+// never a secret.
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { run } from '../lib/exec.js'
+import { maskSecret } from '../lib/secrets.js'
+import { parseImageRef } from './reference.js'
+
+export interface RegistryCredentials {
+  username: string
+  password: string
+}
+
+/** Registry host → credentials (undefined: anonymous). */
+export type CredentialResolver = (registry: string) => Promise<RegistryCredentials | undefined>
+
+interface AuthEntry {
+  auth?: string
+  username?: string
+  password?: string
+  identitytoken?: string
+}
+
+export interface DockerConfigFile {
+  auths?: Record<string, AuthEntry>
+  credsStore?: string
+  credHelpers?: Record<string, string>
+}
+
+/** Where docker keeps its config: $DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker')
+}
+
+/** The config file; a missing file is an empty config (docker's own behaviour), a broken one an error. */
+export async function readDockerConfig(file: string): Promise<DockerConfigFile> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new Error(`Cannot read the docker config ${file}: ${(e as Error).message}`, { cause: e })
+  }
+  try {
+    return JSON.parse(text) as DockerConfigFile
+  } catch {
+    throw new Error(`The docker config ${file} is not valid JSON; fix or remove it.`)
+  }
+}
+
+/** The key docker stores a registry under: Docker Hub's index URL, else the host (with port). */
+export function configKey(registry: string): string {
+  return registry === 'docker.io' || registry === 'index.docker.io' ? 'https://index.docker.io/v1/' : registry
+}
+
+/** `https://host:port/path` → `host:port`, as docker's ConvertToHostname. */
+export function hostnameOf(key: string): string {
+  return key.replace(/^https?:\/\//, '').split('/')[0]
+}
+
+/** Where this registry's credentials come from: a helper, the `auths` map, or nowhere. */
+export function credentialSource(
+  config: DockerConfigFile,
+  registry: string
+): { helper: string; via: 'credHelpers' | 'credsStore' } | { auth: AuthEntry } | undefined {
+  const key = configKey(registry)
+  const helper = config.credHelpers?.[key]
+  if (helper) return { helper, via: 'credHelpers' }
+  if (config.credsStore) return { helper: config.credsStore, via: 'credsStore' }
+  const auths = config.auths ?? {}
+  const entry = auths[key] ?? Object.entries(auths).find(([k]) => hostnameOf(k) === hostnameOf(key))?.[1]
+  return entry ? { auth: entry } : undefined
+}
+
+/** Username and password of an `auths` entry (`auth` is base64 "user:password"); masked. */
+export function decodeAuth(entry: AuthEntry, where: string): RegistryCredentials | undefined {
+  if (entry.identitytoken) {
+    maskSecret(entry.identitytoken)
+    throw new Error(
+      `${where} holds an identity token, which this action cannot use; log in with a username and password ` +
+        '(or token) instead, or give the username and password inputs.'
+    )
+  }
+  if (entry.auth) {
+    maskSecret(entry.auth)
+    const plain = Buffer.from(entry.auth, 'base64').toString('utf8')
+    const colon = plain.indexOf(':')
+    if (colon < 0) throw new Error(`${where} has an 'auth' value that is not base64 of "user:password".`)
+    const creds = { username: plain.slice(0, colon), password: plain.slice(colon + 1) }
+    maskSecret(creds.password)
+    return creds
+  }
+  if (entry.username && entry.password) {
+    maskSecret(entry.password)
+    return { username: entry.username, password: entry.password }
+  }
+  return undefined
+}
+
+/** docker-credential-helpers' answer when it holds nothing for the address. */
+const NOT_FOUND = /credentials not found/i
+
+/** `docker-credential-<name> get` for one server address; undefined when the helper holds nothing for it. */
+export async function helperGet(
+  name: string,
+  serverAddress: string,
+  where: string
+): Promise<RegistryCredentials | undefined> {
+  const program = `docker-credential-${name}`
+  let r
+  try {
+    // Silent: stdout carries the secret.
+    r = await run(program, ['get'], { input: serverAddress, silent: true, ignoreReturnCode: true })
+  } catch (e) {
+    throw new Error(
+      `Credential helper ${program} (${where}) could not be run for ${serverAddress}: is it installed and on ` +
+        `PATH? (${(e as Error).message.split('\n')[0]})`,
+      { cause: e }
+    )
+  }
+  if (r.exitCode !== 0) {
+    const said = `${r.stdout}\n${r.stderr}`.trim()
+    if (NOT_FOUND.test(said)) return undefined
+    // A helper reports errors on stdout; the first line says why, and holds no credential when it failed.
+    const reason = said.split('\n')[0].slice(0, 200) || `exit code ${r.exitCode}`
+    throw new Error(`Credential helper ${program} (${where}) failed for ${serverAddress}: ${reason}`)
+  }
+  let answer: { Username?: string; Secret?: string }
+  try {
+    answer = JSON.parse(r.stdout) as { Username?: string; Secret?: string }
+  } catch {
+    throw new Error(
+      `Credential helper ${program} (${where}) answered ${serverAddress} with something other than JSON.`
+    )
+  }
+  if (answer.Secret) maskSecret(answer.Secret)
+  if (!answer.Secret) return undefined
+  if (answer.Username === '<token>') {
+    throw new Error(
+      `Credential helper ${program} (${where}) returned an identity token for ${serverAddress}, which this ` +
+        'action cannot use; give the username and password inputs instead.'
+    )
+  }
+  return { username: answer.Username ?? '', password: answer.Secret }
+}
+
+/**
+ * A resolver reading the docker config at each first use of a registry (so a login earlier in the same job is
+ * seen) and remembering the answer. `given` (the username/password inputs) wins for its registry.
+ */
+export function dockerConfigResolver(
+  o: { dir?: string; given?: Record<string, RegistryCredentials> } = {}
+): CredentialResolver {
+  const known = new Map<string, Promise<RegistryCredentials | undefined>>()
+  const resolve = async (registry: string): Promise<RegistryCredentials | undefined> => {
+    if (o.given?.[registry]) return o.given[registry]
+    const file = path.join(o.dir ?? dockerConfigDir(), 'config.json')
+    const config = await readDockerConfig(file)
+    const source = credentialSource(config, registry)
+    if (!source) {
+      core.info(`${registry}: no credentials in ${file}; anonymous`)
+      return undefined
+    }
+    if ('auth' in source) {
+      const creds = decodeAuth(source.auth, `The auths entry for ${registry} in ${file}`)
+      core.info(`${registry}: credentials of ${creds?.username ?? '(none)'} from the auths of ${file}`)
+      return creds
+    }
+    const where = `${source.via} in ${file}`
+    const creds = await helperGet(source.helper, configKey(registry), where)
+    core.info(
+      `${registry}: ${creds ? `credentials of ${creds.username}` : 'no credentials (anonymous)'} from ` +
+        `docker-credential-${source.helper} (${where})`
+    )
+    return creds
+  }
+  return registry => {
+    if (!known.has(registry)) known.set(registry, resolve(registry))
+    return known.get(registry) as Promise<RegistryCredentials | undefined>
+  }
+}
+
+/** Resolves the credentials of every registry these images live in (logs where each came from). */
+export async function resolveAll(resolver: CredentialResolver, images: string[]): Promise<void> {
+  for (const registry of new Set(images.map(i => parseImageRef(i).registry))) await resolver(registry)
+}
