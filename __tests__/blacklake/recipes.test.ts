@@ -126,6 +126,25 @@ describe('justfile recipes', () => {
     expect(r.stdout).toMatch(/^just \d+\.\d+\.\d+/)
   })
 
+  it('have a lockfile entry for every platform package, or `npm ci` refuses the lock on a fresh clone', () => {
+    // npm records an optional platform package in the lock only when it can read its metadata; a lock written
+    // where some are unreachable makes `npm ci` fail everywhere ("Missing: rust-just-darwin-arm64 from lock
+    // file"). Each entry carries its os/cpu, so npm skips the other platforms' binaries without fetching them.
+    const lock = JSON.parse(readFileSync(path.join(repo, 'package-lock.json'), 'utf8')) as {
+      packages: Record<
+        string,
+        { version?: string; optionalDependencies?: Record<string, string>; os?: string[] }
+      >
+    }
+    const launcher = lock.packages['node_modules/rust-just']
+    const platforms = Object.entries(launcher.optionalDependencies ?? {})
+    expect(platforms.length).toBeGreaterThan(1)
+    for (const [name, version] of platforms) {
+      expect({ name, version: lock.packages[`node_modules/${name}`]?.version }).toEqual({ name, version })
+      expect(lock.packages[`node_modules/${name}`]?.os).toHaveLength(1)
+    }
+  })
+
   it('are the guide’s recipes, and `just` alone lists them', () => {
     const r = spawnSync(process.execPath, [justBin, '--summary'], { cwd: repo, encoding: 'utf8' })
     expect(r.stdout.trim().split(/\s+/).sort()).toEqual(
