@@ -64,6 +64,18 @@ async function putManifest(
   return sha(bytes)
 }
 
+/** Tags the manifest `from` names as `to` too, byte for byte (same digest), as `imagetools create -t` would. */
+async function copyTag(image: string, from: string, to: string): Promise<void> {
+  const got = await fetch(`${base(image)}/manifests/${from}`, { headers: { accept: OCI_INDEX } })
+  const bytes = Buffer.from(await got.arrayBuffer())
+  const put = await fetch(`${base(image)}/manifests/${to}`, {
+    method: 'PUT',
+    headers: { 'content-type': got.headers.get('content-type') ?? OCI_INDEX },
+    body: new Uint8Array(bytes)
+  })
+  expect(put.headers.get('docker-content-digest')).toBe(got.headers.get('docker-content-digest'))
+}
+
 /**
  * A signature as an OCI 1.1 referrer (an artifact manifest whose `subject` is the signed manifest) and, for a
  * registry without the referrers API, the fallback tag `sha256-<hex>` holding an index of the referrers.
@@ -155,6 +167,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
   let keep: Record<string, string[]> = {}
   let gone: Record<string, string[]> = {}
   let removedTags: Record<string, string[]> = {}
+  const afterDry: Record<string, string[]> = {}
   let signatures: Record<string, { signature: string; index: string }> = {}
   let dry: RunResult
   let closed: RunResult
@@ -190,7 +203,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
     const pr43Tag = `pr-43-${(pr43.headSha as string).slice(0, 7)}`
     // Release: api's first PR-42 digest is also v1.2.3 (as a promotion with `imagetools create` would tag it).
     const released = await registryManifest(image('api'), first)
-    await putManifest(image('api'), 'v1.2.3', released?.json as object, OCI_INDEX)
+    await copyTag(image('api'), first, 'v1.2.3')
     signatures = {
       release: await sign(image('api'), released?.digest as string, 'v1.2.3'),
       pr42: await sign(
@@ -233,6 +246,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
       api: github,
       inputs: { ...inputs, 'dry-run': 'true' }
     })
+    for (const t of ['api', 'worker']) afterDry[t] = await registryTags(image(t))
     closed = await cleanup({ workspace, context: closedEvent(42, true), api: github, inputs })
   })
 
@@ -243,7 +257,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
 
   it('dry-run lists what would go and why, and deletes nothing', async () => {
     expect(dry.main.exitCode).toBe(0)
-    for (const t of ['api', 'worker']) expect(await registryTags(image(t))).toEqual(before[t])
+    for (const t of ['api', 'worker']) expect(afterDry[t]).toEqual(before[t])
     const removed = JSON.parse(dry.main.outputs.removed) as Record<
       string,
       { deleted: string[]; untagged: string[] }
@@ -323,6 +337,15 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
       pulls: { '43': { state: 'closed', closed_at: new Date().toISOString() } },
       packages: { registry: `http://${registry.replace(/^localhost/, '127.0.0.1')}`, ownerType: 'user' }
     })
+    const recent = await cleanup({
+      workspace,
+      context: scheduleEvent,
+      api: github,
+      inputs: { ...inputs, 'older-than': '1' }
+    })
+    expect(recent.main.exitCode).toBe(0)
+    expect(JSON.parse(recent.main.outputs['pull-requests'])).toEqual([])
+    expect(recent.main.summary).toMatch(/#43: closed, but its newest preview image is 0 day\(s\) old \(< 1\)/)
     const later = await cleanup({
       workspace,
       context: scheduleEvent,
