@@ -43,11 +43,20 @@ function normalized(out: string): string {
     .replace(/\b\d+(\.\d+)?s\b/g, 'Ns')
 }
 
-/** The CLI's outputs (`name: value` lines of its terminal sink), digests masked (a build's created time differs). */
+/**
+ * The CLI's outputs (`name: value` lines of its terminal sink), without what two identical builds do not share:
+ * digests (a build's created time differs) and build metrics (timings, cache hits).
+ */
 function outputs(out: string): Record<string, string> {
   const o: Record<string, string> = {}
   for (const m of out.matchAll(/^(version|tags|images|pushed|digests): (.*)$/gm)) {
-    o[m[1]] = m[2].replace(/sha256:[0-9a-f]{64}/g, 'sha256:DIGEST')
+    let value = m[2].replace(/sha256:[0-9a-f]{64}/g, 'sha256:DIGEST')
+    if (m[1] === 'images') {
+      const images = JSON.parse(value) as Record<string, Record<string, unknown>>
+      for (const i of Object.values(images)) delete i.metrics
+      value = JSON.stringify(images)
+    }
+    o[m[1]] = value
   }
   return o
 }
