@@ -7,7 +7,7 @@
 #
 # In CI the multiarch action runs this file: it passes REGISTRY, IMAGE_PREFIX and VERSION, replaces each
 # target's tags with the computed ones on the same image name, and writes per-target cache, labels and
-# attestations in its own override file. Local recipes (`npm run bake`, ...) go through the same action code.
+# attestations in its own override file. Local recipes (`just bake`, ...: see the justfile) go through the same action code.
 #
 # Layout assumed (the BlackLake monorepo; every build context is the repository root, so one top-level
 # .dockerignore governs all images and the Dockerfiles here can COPY the shared files next to them):

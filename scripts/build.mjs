@@ -10,6 +10,7 @@ const entries = [
   { in: 'src/actions/meta/index.ts', out: 'meta/index' },
   { in: 'src/actions/plan/index.ts', out: 'plan/index' },
   { in: 'src/actions/merge/index.ts', out: 'merge/index' },
+  { in: 'src/actions/cleanup/index.ts', out: 'cleanup/index' },
   { in: 'src/actions/cli.ts', out: 'cli', shebang: true }
 ]
 

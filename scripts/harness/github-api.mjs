@@ -1,10 +1,20 @@
 // A local GitHub REST API for tests, on 127.0.0.1 (reached through GITHUB_API_URL). It records every request
-// and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update).
+// and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update); GET of a pull
+// request (`pulls` maps a number to its state); and the GitHub Packages API for container packages
+// (`packages`, see packages-api.mjs), backed by a real registry as ghcr.io's API is backed by ghcr.io.
 // `repos` maps "owner/repo" to the JSON the API returns; `writeTokens` lists tokens allowed to write comments
 // (other tokens get 403 "Resource not accessible by integration", as GitHub answers a read-only token).
 import http from 'node:http'
+import { PackagesFake } from './packages-api.mjs'
 
-export async function startGitHubApi({ repos = {}, writeTokens = null, failStatus = null } = {}) {
+export async function startGitHubApi({
+  repos = {},
+  writeTokens = null,
+  failStatus = null,
+  pulls = {},
+  packages = null
+} = {}) {
+  const packagesFake = packages ? new PackagesFake(packages) : null
   const calls = []
   const comments = new Map() // "owner/repo#n" -> [{id, body, user}]
   let nextId = 1000
@@ -27,6 +37,24 @@ export async function startGitHubApi({ repos = {}, writeTokens = null, failStatu
       }
       if (failStatus) return send(failStatus, { message: 'simulated failure' })
       let m
+      if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/)) && req.method === 'GET') {
+        const pr = pulls[m[3]]
+        if (!pr) return send(404, { message: 'Not Found' })
+        return send(200, {
+          number: Number(m[3]),
+          state: pr.state,
+          closed_at: pr.closed_at ?? null,
+          merged_at: pr.merged_at ?? null,
+          merged: !!pr.merged_at
+        })
+      }
+      if (packagesFake && /^\/(orgs|users)\/[^/]+\/packages\//.test(url.pathname)) {
+        packagesFake
+          .handle(req.method, url, token)
+          .then(([status, json]) => send(status, json))
+          .catch(e => send(500, { message: String(e) }))
+        return
+      }
       if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)$/)) && req.method === 'GET') {
         const repo = repos[`${m[1]}/${m[2]}`]
         return repo ? send(200, repo) : send(404, { message: 'Not Found' })
@@ -71,6 +99,7 @@ export async function startGitHubApi({ repos = {}, writeTokens = null, failStatu
     url: `http://127.0.0.1:${port}`,
     calls,
     comments,
+    packages: packagesFake,
     close: () => new Promise(resolve => server.close(resolve))
   }
 }

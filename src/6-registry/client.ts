@@ -14,7 +14,8 @@ import {
 } from './upload.js'
 import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
 import { maskSecret } from '../lib/secrets.js'
-import { ALL_MANIFEST_TYPES, type Manifest, type ManifestJson } from './manifest.js'
+import { ALL_MANIFEST_TYPES, type Descriptor, type Manifest, type ManifestJson } from './manifest.js'
+import { deleteManifest, listReferrers, probeDelete } from './delete.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
 
 export interface Credentials {
@@ -189,6 +190,21 @@ export class RegistryClient {
     return uploadManifest(this.transport, toRef(image), reference, manifest)
   }
 
+  /** Deletes a manifest by digest (see delete.ts): `absent` when the registry has no such manifest. */
+  async deleteManifest(image: string | ImageRef, digest: string): Promise<'deleted' | 'absent'> {
+    return deleteManifest(this.transport, toRef(image), digest)
+  }
+
+  /** Throws DeleteRefusedError, touching nothing, when the registry does not allow deletes (see delete.ts). */
+  async probeDelete(image: string | ImageRef): Promise<void> {
+    return probeDelete(this.transport, toRef(image))
+  }
+
+  /** Digests of a manifest's referrers from the OCI referrers API; undefined when the registry has no such API. */
+  async referrers(image: string | ImageRef, digest: string): Promise<Descriptor[] | undefined> {
+    return listReferrers(this.transport, toRef(image), digest)
+  }
+
   /** GET or HEAD of the manifest a reference names (its digest, else its tag, else `latest`). */
   private manifestRequest(method: 'GET' | 'HEAD', ref: ImageRef, accept: string[]): Promise<Response> {
     const url = `${this.repositoryUrl(ref)}/manifests/${referenceOf(ref)}`
@@ -215,9 +231,9 @@ export class RegistryClient {
     method: string,
     url: string,
     ref: ImageRef,
-    { accept, push = false, headers: extra = {}, body }: RequestOptions
+    { accept, push = false, actions, headers: extra = {}, body }: RequestOptions
   ): Promise<Response> {
-    const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`
+    const scope = `repository:${ref.repository}:${actions ?? (push ? 'pull,push' : 'pull')}`
     const cacheKey = `${ref.registry} ${scope}`
     const headers: Record<string, string> = { accept, ...extra }
     const cached = this.tokens.get(cacheKey)

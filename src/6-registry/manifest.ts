@@ -32,6 +32,8 @@ export interface Descriptor {
   size: number
   platform?: { os: string; architecture: string; variant?: string }
   annotations?: Record<string, string>
+  /** OCI 1.1: the type of an artifact (a signature, an SBOM) listed by the referrers API. */
+  artifactType?: string
 }
 export interface ManifestJson {
   schemaVersion?: number
@@ -40,6 +42,9 @@ export interface ManifestJson {
   config?: Descriptor
   layers?: Descriptor[]
   annotations?: Record<string, string>
+  /** OCI 1.1: the manifest an artifact (signature, attestation) is about. */
+  subject?: Descriptor
+  artifactType?: string
 }
 
 export const ATTESTATION_TYPE = 'attestation-manifest'

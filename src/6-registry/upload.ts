@@ -14,6 +14,8 @@ export interface RequestOptions {
   accept: string
   /** Ask for push access (`repository:NAME:pull,push`). */
   push?: boolean
+  /** The scope's actions when neither pull nor pull,push fits (`delete` for a manifest DELETE). */
+  actions?: string
   headers?: Record<string, string>
   /** Makes the request body (called once per send). */
   body?: () => NonNullable<RequestInit['body']>

@@ -1,0 +1,148 @@
+// What a preview clean-up reports: the job summary (what went, or in a dry run what would go, and why; what
+// stayed and why) and the pull request's sticky preview comments, rewritten to say the previews were removed.
+// The comments are the ones the publishing jobs wrote (src/8-report/pr-comment.ts: one per workflow and job,
+// found by its marker); each keeps its marker, so a later preview run of a reopened PR updates it again.
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { commentMarker, upsertPrComment, type UpsertResult } from './pr-comment.js'
+import type { ImageCleanup } from '../7-publish/preview-cleanup.js'
+import { withRetry } from '../lib/retry.js'
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``
+
+/** The job summary of a clean-up run. */
+export function renderCleanupSummary(
+  results: ImageCleanup[],
+  o: { dryRun: boolean; numbers: number[]; notes?: string[] }
+): string {
+  const prs = o.numbers.map(n => `#${n}`).join(', ') || 'none'
+  const lines = [
+    `## Preview clean-up${o.dryRun ? ' (dry run: nothing was deleted)' : ''}`,
+    '',
+    `Pull requests: ${prs}`,
+    ''
+  ]
+  for (const note of o.notes ?? []) lines.push(`- ${cell(note)}`)
+  if (o.notes?.length) lines.push('')
+  if (results.length) {
+    lines.push(
+      `| Image | Preview tags | Manifests ${o.dryRun ? 'to delete' : 'deleted'} | Tags removed from kept manifests | Via |`,
+      '|---|---|---|---|---|'
+    )
+    for (const r of results) {
+      const deleted = o.dryRun ? r.plan.remove.length : r.removed.length
+      const untagged = o.dryRun ? r.plan.untag.map(u => u.tag) : r.untagged
+      lines.push(
+        `| ${code(r.image)} | ${r.plan.previewTags.map(code).join(' ') || '–'} | ${deleted} | ${untagged.map(code).join(' ') || '–'} | ${r.api} |`
+      )
+    }
+    lines.push('')
+  }
+  for (const r of results) {
+    const items = o.dryRun ? r.plan.remove : r.removed
+    if (!items.length && !r.plan.untag.length && !r.problems.length) continue
+    lines.push(`### ${code(r.image)}`, '')
+    for (const i of items)
+      lines.push(`- ${o.dryRun ? 'would delete' : 'deleted'} ${code(i.digest)} — ${cell(i.reason)}`)
+    for (const u of r.plan.untag) {
+      lines.push(
+        `- ${o.dryRun ? 'would remove' : 'removed'} the tag ${code(u.tag)} only: ${code(u.digest)} stays (${cell(u.keptBecause)})`
+      )
+    }
+    for (const p of r.problems) lines.push(`- **not done:** ${cell(p)}`)
+    lines.push('')
+  }
+  if (!results.some(r => r.plan.remove.length || r.plan.untag.length)) lines.push('Nothing to remove.', '')
+  return lines.join('\n')
+}
+
+/** The body that replaces a pull request's preview comment once its previews are gone. */
+export function renderRemovedComment(
+  marker: string,
+  number: number,
+  results: ImageCleanup[],
+  o: { runUrl?: string; merged?: boolean } = {}
+): string {
+  const state = o.merged === undefined ? 'closed' : o.merged ? 'merged' : 'closed without merging'
+  const lines = [marker, '### Preview images removed', '']
+  lines.push(
+    `Pull request #${number} was ${state}, so its preview images were removed` +
+      `${o.runUrl ? ` ([clean-up run](${o.runUrl}))` : ''}.`,
+    ''
+  )
+  for (const r of results) {
+    const tags = r.plan.previewTags.filter(t => r.untagged.includes(t) || r.removed.length > 0)
+    if (!r.removed.length && !r.untagged.length) continue
+    lines.push(
+      `- ${code(r.image)}: ${tags.map(code).join(' ') || 'preview tags'} — ${r.removed.length} manifest(s) deleted` +
+        (r.untagged.length
+          ? `; ${r.untagged.map(code).join(' ')} removed from images that stay (also released)`
+          : '')
+    )
+  }
+  const failed = results.filter(r => r.problems.length)
+  if (failed.length) {
+    lines.push('', 'Not everything could be removed; see the clean-up run’s summary:')
+    for (const r of failed) lines.push(`- ${code(r.image)}: ${cell(r.problems[0])}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** The key of a preview comment (`<!-- blacklake/multiarch-action:KEY -->` at its start, see commentMarker). */
+export function previewCommentKey(body: string): string | undefined {
+  return /^<!-- blacklake\/multiarch-action:(.+?) -->/.exec(body)?.[1]
+}
+
+export interface MarkRemovedOptions {
+  token: string
+  owner: string
+  repo: string
+  number: number
+  apiUrl?: string
+  /** The new body for the comment with this marker. */
+  body: (marker: string) => string
+}
+
+/**
+ * Rewrites every preview comment of the pull request (one per publishing workflow and job) to say the previews
+ * were removed. No preview comment: nothing is written. A token that may not comment gets a notice, not a failure.
+ */
+export async function markPreviewsRemoved(o: MarkRemovedOptions): Promise<UpsertResult[]> {
+  const octokit = github.getOctokit(o.token, {
+    baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
+  })
+  let comments: { body?: string | null }[]
+  try {
+    comments = await withRetry(`list comments of #${o.number}`, () =>
+      octokit.paginate(octokit.rest.issues.listComments, {
+        owner: o.owner,
+        repo: o.repo,
+        issue_number: o.number,
+        per_page: 100
+      })
+    )
+  } catch (e) {
+    core.notice(`Preview comment of #${o.number} not updated: ${(e as Error).message}`)
+    return []
+  }
+  const keys = [
+    ...new Set(comments.map(c => previewCommentKey(c.body ?? '')).filter((k): k is string => !!k))
+  ]
+  const results: UpsertResult[] = []
+  for (const key of keys) {
+    const marker = commentMarker(key)
+    results.push(
+      await upsertPrComment({
+        token: o.token,
+        owner: o.owner,
+        repo: o.repo,
+        number: o.number,
+        apiUrl: o.apiUrl,
+        marker,
+        body: o.body(marker)
+      })
+    )
+  }
+  return results
+}
