@@ -32,6 +32,8 @@ export interface Descriptor {
   size: number
   platform?: { os: string; architecture: string; variant?: string }
   annotations?: Record<string, string>
+  /** OCI 1.1: what an artifact manifest holds (a referrers index lists it per entry). */
+  artifactType?: string
 }
 export interface ManifestJson {
   schemaVersion?: number
@@ -40,6 +42,9 @@ export interface ManifestJson {
   config?: Descriptor
   layers?: Descriptor[]
   annotations?: Record<string, string>
+  /** OCI 1.1 artifact manifests: their type, and the manifest they refer to. */
+  artifactType?: string
+  subject?: Descriptor
 }
 
 export const ATTESTATION_TYPE = 'attestation-manifest'
