@@ -7,14 +7,7 @@
 // The token and the key never leave this module: both are masked, and errors from the Sigstore services are
 // redacted (sigstore-js quotes a malformed token in its error message).
 import * as core from '@actions/core'
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  type KeyObject
-} from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { bundleToJSON } from '@sigstore/bundle'
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness, type Signature, type Signer } from '@sigstore/sign'
@@ -69,16 +62,12 @@ export async function readSigningConfig(file: string): Promise<SigstoreServices>
   }
 }
 
-/** Signs with a key it holds (`hint`: cosign's key hint, base64 SHA-256 of the DER public key). */
+/** Signs with a key it holds. */
 class KeySigner implements Signer {
   private readonly publicPem: string
-  readonly hint: string
   constructor(private readonly key: KeyObject) {
     const pub = createPublicKey(key)
     this.publicPem = pub.export({ format: 'pem', type: 'spki' }).toString()
-    this.hint = createHash('sha256')
-      .update(pub.export({ format: 'der', type: 'spki' }))
-      .digest('base64')
   }
   async sign(data: Buffer): Promise<Signature> {
     return {
@@ -214,15 +203,8 @@ export function keySigner(pem: string): ImageSigner {
     )
   }
   const signer = new KeySigner(key)
-  const builder = new DSSEBundleBuilder({
-    signer: {
-      sign: async data => {
-        const s = await signer.sign(data)
-        return { ...s, key: { ...s.key, hint: signer.hint } } as Signature
-      }
-    },
-    witnesses: []
-  })
+  // No key hint: the envelope would carry it as its keyid, which cosign compares with its own id of --key.
+  const builder = new DSSEBundleBuilder({ signer, witnesses: [] })
   return {
     mode: 'key',
     async sign(digest) {
