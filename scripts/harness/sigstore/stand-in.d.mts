@@ -33,3 +33,4 @@ export interface SigstoreStandIn {
 export declare const GITHUB_ISSUER: string
 export declare function githubClaims(job: StandInJob, audience: string, now?: number): Record<string, unknown>
 export declare function startSigstoreStandIn(o?: { dir?: string }): Promise<SigstoreStandIn>
+export declare function rekorCanonical(proposed: unknown): unknown

@@ -17,6 +17,7 @@ import { attachReferrer } from '../../6-registry/referrers.js'
 import { verifyCommand, type TargetSignature } from './command.js'
 import { signatureArtifact } from './format.js'
 import type { ImageSigner } from './signer.js'
+import { PUBLIC_GOOD, readSigningConfig } from './services.js'
 
 export type SigningPlan = { kind: 'none'; reason: string } | { kind: 'keyless' } | { kind: 'key' }
 
@@ -77,7 +78,7 @@ export interface SignOptions {
 
 async function makeSigner(plan: SigningPlan, inputs: SignInputs): Promise<ImageSigner> {
   // Loaded only when a run signs: sigstore-js and its HTTP stack stay out of every other run's start-up.
-  const { PUBLIC_GOOD, keySigner, keylessSigner, readSigningConfig } = await import('./signer.js')
+  const { keySigner, keylessSigner } = await import('./signer.js')
   if (plan.kind === 'key') return keySigner(inputs.signingKey)
   const services = inputs.sigstoreConfig ? await readSigningConfig(inputs.sigstoreConfig) : PUBLIC_GOOD
   core.info(`Keyless signing: Fulcio ${services.fulcioUrl}, Rekor ${services.rekor?.url ?? '(none)'}`)
