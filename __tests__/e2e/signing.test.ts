@@ -29,6 +29,7 @@ import {
 } from '../../scripts/harness/e2e.mjs'
 import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { multiRunner } from '../../scripts/harness/multi-runner.mjs'
 import { type SigstoreStandIn, startSigstoreStandIn } from '../../scripts/harness/sigstore/stand-in.mjs'
 
 const TARGETS = ['api', 'jobrunner']
@@ -284,5 +285,45 @@ describe('failures and refusals', () => {
     const text = visibleText(result)
     for (const line of pem.split('\n').filter(l => l.length > 40)) expect(text).not.toContain(line)
     expect(text).not.toContain('PRIVATE KEY')
+  })
+})
+
+describe('multi-runner: merge signs the index it composes, the legs sign nothing', () => {
+  it('plan → digest-only legs → merge: cosign verifies the merged index and each leg, one token for the run', async () => {
+    const prefix = uniqueName('e2e-signmerge')
+    const context = pushContext('refs/tags/v2.0.0')
+    const job = { repository: REPOSITORY, ref: context.env.GITHUB_REF, sha: context.sha }
+    const before = sigstore.calls.length
+    const run_ = await multiRunner({
+      workspace: await workspaceFrom('basic'),
+      context,
+      env: { GITHUB_API_URL: api.url, ...sigstore.job(job) },
+      inputs: {
+        targets: 'api',
+        platforms: 'linux/amd64,linux/arm64',
+        'image-prefix': prefix
+      },
+      mergeInputs: { sign: 'keyless', 'sigstore-config': sigstore.signingConfigPath }
+    })
+    for (const leg of run_.legs) {
+      expect(leg.result.main.exitCode).toBe(0)
+      expect(leg.result.main.stdout).not.toContain('::group::Signing')
+    }
+    const merge = run_.merge.result.main
+    if (merge.exitCode !== 0) console.log(merge.stdout)
+    expect(merge.exitCode).toBe(0)
+    expect(sigstore.calls.slice(before).filter(c => c.path === '/oidc/token')).toHaveLength(1)
+    const ref = image(prefix, 'api')
+    const described = await describeImage(ref, 'v2.0.0')
+    const identity = sigstore.identityOf(job)
+    for (const r of [`${ref}:v2.0.0`, ...(described?.platforms ?? []).map(p => `${ref}@${p.digest}`)]) {
+      const v = await cosignVerify(r, identity)
+      if (v.code !== 0) console.log(r, v.stderr)
+      expect(v.code).toBe(0)
+    }
+    expect(described?.platforms).toHaveLength(2)
+    expect(merge.summary).toContain(
+      `cosign verify --trusted-root trusted_root.json --certificate-identity ${identity}`
+    )
   })
 })
