@@ -33,7 +33,7 @@ const inputs = (p: PlanDocument, digests: string) => ({
   attestations: true,
   builder: '',
   prComment: true,
-  signing: { sign: 'auto' as const, signingKey: '', sigstoreConfig: '' }
+  signing: { sign: 'auto' as const, signingKey: '', sigstoreConfig: '', githubAttestations: false }
 })
 
 describe('merge run', () => {

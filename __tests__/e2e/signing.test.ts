@@ -68,6 +68,7 @@ async function signedRelease(prefix: string, context: EventContext, inputs: Reco
       'image-prefix': prefix,
       sign: 'keyless',
       'sigstore-config': sigstore.signingConfigPath,
+      'github-attestations': 'true',
       ...inputs
     }
   })
@@ -161,6 +162,45 @@ describe('keyless release v1.2.3 (two targets), verified by cosign 3', () => {
     expect(`${v.stdout}${v.stderr}`).toMatch(/no signatures found|no matching signatures|not found/i)
     expect((await cosignVerify(`${ref}:v1.2.3`, release.identity)).code).toBe(0)
   })
+
+  it.each(TARGETS)(
+    '%s has a GitHub build-provenance attestation of its index that cosign verifies',
+    async target => {
+      const ref = image(release.prefix, target)
+      const digest = imagesOutput(release.result)[target].digest
+      const stored = api.attestations.filter(a => a.subjects.includes(digest))
+      expect(stored).toHaveLength(1)
+      const bundle = stored[0].bundle as { dsseEnvelope: { payload: string } }
+      const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString())
+      expect(statement).toMatchObject({
+        predicateType: 'https://slsa.dev/provenance/v1',
+        subject: [{ name: ref, digest: { sha256: digest.slice(7) } }],
+        predicate: {
+          buildDefinition: { resolvedDependencies: [{ digest: { gitCommit: release.context.sha } }] }
+        }
+      })
+      const dir = await mkdtemp(path.join(tmpdir(), 'e2e-attestation-'))
+      const file = path.join(dir, 'bundle.json')
+      await writeFile(file, JSON.stringify(bundle))
+      const v = await run('cosign', [
+        'verify-blob-attestation',
+        '--bundle',
+        file,
+        '--new-bundle-format',
+        '--type',
+        'https://slsa.dev/provenance/v1',
+        '--trusted-root',
+        sigstore.trustedRootPath,
+        '--certificate-identity',
+        release.identity,
+        '--certificate-oidc-issuer',
+        sigstore.issuer,
+        '--check-claims=false'
+      ])
+      if (v.code !== 0) console.log(v.stderr)
+      expect(v.code).toBe(0)
+    }
+  )
 
   it('no ID token, request token, key or certificate private part appears in any output', () => {
     const text = visibleText(release.result)

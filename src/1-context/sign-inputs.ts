@@ -1,4 +1,4 @@
-// The signing inputs (`sign`, `signing-key`, `sigstore-config`), shared by the main action and merge: one
+// The signing inputs (`sign`, `signing-key`, `sigstore-config`, `github-attestations`), shared by the main action and merge: one
 // parser, so both read the same values the same way.
 import { maskSecret } from '../lib/secrets.js'
 
@@ -16,9 +16,16 @@ export interface SignInputs {
   signingKey: string
   /** Path of a Sigstore signing config (cosign 3's --signing-config); '' = Sigstore's public-good instance. */
   sigstoreConfig: string
+  /** Also store a GitHub artifact attestation (build provenance) of each index (keyless only). */
+  githubAttestations: boolean
 }
 
-export const SIGN_INPUT_DEFAULTS = { sign: 'auto', 'signing-key': '', 'sigstore-config': '' } as const
+export const SIGN_INPUT_DEFAULTS = {
+  sign: 'auto',
+  'signing-key': '',
+  'sigstore-config': '',
+  'github-attestations': 'false'
+} as const
 
 export function parseSignInputs(get: (name: keyof typeof SIGN_INPUT_DEFAULTS) => string): SignInputs {
   const sign = (get('sign').trim() || SIGN_INPUT_DEFAULTS.sign).toLowerCase()
@@ -33,5 +40,14 @@ export function parseSignInputs(get: (name: keyof typeof SIGN_INPUT_DEFAULTS) =>
       'sign: key needs signing-key (a PEM EC P-256 private key, e.g. from a repository secret).'
     )
   }
-  return { sign: sign as SignMode, signingKey, sigstoreConfig: get('sigstore-config').trim() }
+  const attest = (get('github-attestations').trim() || 'false').toLowerCase()
+  if (attest !== 'true' && attest !== 'false') {
+    throw new Error(`Invalid github-attestations '${get('github-attestations')}'. Expected true or false.`)
+  }
+  return {
+    sign: sign as SignMode,
+    signingKey,
+    sigstoreConfig: get('sigstore-config').trim(),
+    githubAttestations: attest === 'true'
+  }
 }

@@ -241,7 +241,12 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
     await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
     await group('Indexes (by digest, untagged)', () => indexes(inputs, client, sources, report.targets))
     // Signing: each index (and every leg's manifest in it) before any tag moves.
-    await signTargets(client, report.targets, { inputs: inputs.signing, ctx, push: true })
+    await signTargets(client, report.targets, {
+      inputs: inputs.signing,
+      ctx,
+      push: true,
+      githubToken: inputs.githubToken
+    })
     await group('Tagging and verification', () => tagging(client, inputs, report))
     return report
   } catch (e) {

@@ -260,7 +260,12 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
       core.info('digest-only: pushed by digest, not tagged; see the digests output.')
     } else if (report.push.push) {
       // Signing: after the push by digest, before any tag moves (a failure leaves every tag where it was).
-      await signTargets(client, report.targets, { inputs: inputs.signing, ctx: session.ctx, push: true })
+      await signTargets(client, report.targets, {
+        inputs: inputs.signing,
+        ctx: session.ctx,
+        push: true,
+        githubToken: inputs.githubToken
+      })
       await group('Tagging and verification', () => tagAll(client, report.targets, report, session.hooks))
     } else {
       core.info(`Tagging skipped: ${report.push.reason}`)

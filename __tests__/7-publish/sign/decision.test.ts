@@ -41,7 +41,8 @@ const token = {
 const inputs = (sign: SignInputs['sign'], signingKey = ''): SignInputs => ({
   sign,
   signingKey,
-  sigstoreConfig: ''
+  sigstoreConfig: '',
+  githubAttestations: false
 })
 
 describe('decideSigning', () => {
@@ -99,7 +100,12 @@ describe('decideSigning', () => {
 describe('signing inputs', () => {
   const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
   it('defaults to auto', () => {
-    expect(parseSignInputs(get({}))).toEqual({ sign: 'auto', signingKey: '', sigstoreConfig: '' })
+    expect(parseSignInputs(get({}))).toEqual({
+      sign: 'auto',
+      signingKey: '',
+      sigstoreConfig: '',
+      githubAttestations: false
+    })
   })
   it('rejects an unknown mode', () => {
     expect(() => parseSignInputs(get({ sign: 'cosign' }))).toThrow(

@@ -17,6 +17,7 @@ import { attachReferrer } from '../../6-registry/referrers.js'
 import { verifyCommand, type TargetSignature } from './command.js'
 import { signatureArtifact } from './format.js'
 import type { ImageSigner } from './signer.js'
+import { provenanceStatement, writeGitHubAttestation } from './github-attestation.js'
 import { PUBLIC_GOOD, readSigningConfig } from './services.js'
 
 export type SigningPlan = { kind: 'none'; reason: string } | { kind: 'keyless' } | { kind: 'key' }
@@ -69,6 +70,8 @@ async function subjects(client: RegistryClient, image: string, digest: string): 
 export interface SignOptions {
   inputs: SignInputs
   ctx: RunContext
+  /** For GitHub attestations (the attestations API). */
+  githubToken?: string
   push: boolean
   digestOnly?: boolean
   /** A signer to use instead of the one the inputs describe (tests). */
@@ -83,6 +86,26 @@ async function makeSigner(plan: SigningPlan, inputs: SignInputs): Promise<ImageS
   const services = inputs.sigstoreConfig ? await readSigningConfig(inputs.sigstoreConfig) : PUBLIC_GOOD
   core.info(`Keyless signing: Fulcio ${services.fulcioUrl}, Rekor ${services.rekor?.url ?? '(none)'}`)
   return keylessSigner(services)
+}
+
+/** A GitHub artifact attestation (build provenance) of the index: keyless only (gh verifies the certificate). */
+async function attestOnGitHub(
+  signer: ImageSigner,
+  t: SignableTarget,
+  ref: string,
+  o: SignOptions
+): Promise<void> {
+  if (signer.mode !== 'keyless') {
+    core.notice(
+      'github-attestations: skipped, GitHub attestations need keyless signing (sign: key is not verifiable by gh).'
+    )
+    return
+  }
+  const bundle = await signer.signStatement(provenanceStatement(t.image, t.digest as string, o.ctx, o.env))
+  const id = await writeGitHubAttestation(o.ctx, o.githubToken ?? '', bundle)
+  core.info(
+    `${t.target}: GitHub attestation ${id} for ${ref} (gh attestation verify oci://${ref} --owner ${o.ctx.repository.owner})`
+  )
 }
 
 /**
@@ -133,6 +156,7 @@ export async function signTargets(
         `${t.target}: signed ${ref} and the ${list.length - 1} manifest(s) it lists (${source === 'api' ? 'referrers API' : 'referrers tag schema'}) in ${elapsed} s`
       )
       if (who.identity) core.info(`${t.target}: certificate identity ${who.identity}, issuer ${who.issuer}`)
+      if (o.inputs.githubAttestations) await attestOnGitHub(signer, t, ref, o)
       if (who.publicKey)
         core.info(`${t.target}: verify with the public key (signing-key.pub):\n${who.publicKey}`)
     }

@@ -66,6 +66,8 @@ export interface ImageSigner {
   mode: 'keyless' | 'key'
   /** Signs `digest` (an image index or manifest): a Sigstore bundle of cosign's image-signature statement. */
   sign(digest: string): Promise<SignedDigest>
+  /** Signs any in-toto statement (a GitHub attestation's provenance) with the same key and certificate. */
+  signStatement(statement: Buffer): Promise<Buffer>
   /** keyless: the certificate's identity and issuer (after the first signature); key: the public key (PEM). */
   identity(): Promise<{ identity?: string; issuer?: string; publicKey?: string }>
 }
@@ -118,16 +120,18 @@ export function keylessSigner(services: SigstoreServices, getToken = runnerToken
     : []
   const builder = new DSSEBundleBuilder({ signer, witnesses })
   const where = `Fulcio ${services.fulcioUrl}${services.rekor ? `, Rekor ${services.rekor.url}` : ''}`
+  const create = async (statement: Buffer, what: string): Promise<Buffer> => {
+    try {
+      const bundle = await builder.create({ data: statement, type: IN_TOTO_PAYLOAD_TYPE })
+      return Buffer.from(JSON.stringify(bundleToJSON(bundle)))
+    } catch (e) {
+      throw serviceError(e, `Keyless signing of ${what} failed (${where})`, tokens)
+    }
+  }
   return {
     mode: 'keyless',
-    async sign(digest) {
-      try {
-        const bundle = await builder.create({ data: signStatement(digest), type: IN_TOTO_PAYLOAD_TYPE })
-        return { digest, bundle: Buffer.from(JSON.stringify(bundleToJSON(bundle))) }
-      } catch (e) {
-        throw serviceError(e, `Keyless signing of ${digest} failed (${where})`, tokens)
-      }
-    },
+    sign: async digest => ({ digest, bundle: await create(signStatement(digest), digest) }),
+    signStatement: statement => create(statement, 'a GitHub attestation'),
     async identity() {
       const token = tokens[0]
       const iss = token
@@ -161,8 +165,11 @@ export function keySigner(pem: string): ImageSigner {
   return {
     mode: 'key',
     async sign(digest) {
-      const bundle = await builder.create({ data: signStatement(digest), type: IN_TOTO_PAYLOAD_TYPE })
-      return { digest, bundle: Buffer.from(JSON.stringify(bundleToJSON(bundle))) }
+      return { digest, bundle: await this.signStatement(signStatement(digest)) }
+    },
+    async signStatement(statement) {
+      const bundle = await builder.create({ data: statement, type: IN_TOTO_PAYLOAD_TYPE })
+      return Buffer.from(JSON.stringify(bundleToJSON(bundle)))
     },
     async identity() {
       return { publicKey: signer.publicKey }
