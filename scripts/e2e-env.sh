@@ -349,6 +349,15 @@ E2E_OLD_BUILDX=$OLD_BUILDX
 EOF
 }
 
+# ---- cosign (signature verification) -------------------------------------------------------------------------
+install_cosign() {
+  # The real cosign verifies what the action signs (__tests__/e2e/signing.test.ts). cosign 3.1.1 is one package in
+  # Debian forky and installs on bookworm under the same low pin as the engine (nothing else moves).
+  add_forky_suite
+  apt_install cosign/forky
+  cosign version
+}
+
 warm_node24() {
   # The runner simulator runs the action on the Node version action.yml declares (node24), fetched through npx.
   npx -y -p node@24 node --version
@@ -386,6 +395,7 @@ fi
 index_has_both "$BASE_IMAGE:latest" || phase "base image busybox amd64+arm64" build_base_image
 index_has_both "$SBOM_IMAGE" || phase "sbom generator image" build_sbom_image
 [ -x "$OLD_BUILDX" ] || phase "buildx 0.13.1 (trixie, unpacked) for a test" old_buildx
+have cosign || phase "install cosign 3.1 (forky)" install_cosign
 write_env_file
 if have npx && ! npx --offline -y -p node@24 node --version >/dev/null 2>&1; then
   phase "node 24 for the runner simulator" warm_node24

@@ -32,7 +32,8 @@ const inputs = (p: PlanDocument, digests: string) => ({
   overwrite: false,
   attestations: true,
   builder: '',
-  prComment: true
+  prComment: true,
+  signing: { sign: 'auto' as const, signingKey: '', sigstoreConfig: '', githubAttestations: false }
 })
 
 describe('merge run', () => {

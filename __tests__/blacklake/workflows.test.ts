@@ -39,9 +39,9 @@ const bakeNames = new Set(
 
 // Exactly the permissions each workflow's jobs may hold (anything absent is `none`).
 const ALLOWED: Record<string, Record<string, string>> = {
-  'pr-preview.yml': { contents: 'read', packages: 'write', 'pull-requests': 'write' },
-  'main.yml': { contents: 'read', packages: 'write' },
-  'release.yml': { contents: 'read', packages: 'write' }
+  'pr-preview.yml': { contents: 'read', packages: 'write', 'pull-requests': 'write', 'id-token': 'write' },
+  'main.yml': { contents: 'read', packages: 'write', 'id-token': 'write' },
+  'release.yml': { contents: 'read', packages: 'write', 'id-token': 'write' }
 }
 
 // self-test.yml tests the action itself on GitHub's runners (__tests__/ci/self-test-workflow.test.ts).

@@ -21,6 +21,7 @@ export interface GitHubApi {
   calls: ApiCall[]
   packages: PackagesFake | null
   comments: Map<string, { id: number; body: string; user: { login: string; type: string } }[]>
+  attestations: { id: number; repo: string; bundle: Record<string, unknown>; subjects: string[] }[]
   close(): Promise<void>
 }
 export declare function startGitHubApi(o?: {

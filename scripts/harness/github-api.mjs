@@ -1,7 +1,8 @@
 // A local GitHub REST API for tests, on 127.0.0.1 (reached through GITHUB_API_URL). It records every request
 // and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update); GET of a pull
-// request (`pulls` maps a number to its state); and the GitHub Packages API for container packages
-// (`packages`, see packages-api.mjs), backed by a real registry as ghcr.io's API is backed by ghcr.io.
+// request (`pulls` maps a number to its state); the GitHub Packages API for container packages (`packages`, see
+// packages-api.mjs), backed by a real registry as ghcr.io's API is backed by ghcr.io; artifact attestations
+// (create, list by subject digest: https://docs.github.com/rest/repos/attestations).
 // `repos` maps "owner/repo" to the JSON the API returns; `writeTokens` lists tokens allowed to write comments
 // (other tokens get 403 "Resource not accessible by integration", as GitHub answers a read-only token).
 import http from 'node:http'
@@ -17,6 +18,7 @@ export async function startGitHubApi({
   const packagesFake = packages ? new PackagesFake(packages) : null
   const calls = []
   const comments = new Map() // "owner/repo#n" -> [{id, body, user}]
+  const attestations = [] // {id, repo, bundle, subjects: ['sha256:…']}
   let nextId = 1000
   const server = http.createServer((req, res) => {
     let body = ''
@@ -90,6 +92,29 @@ export async function startGitHubApi({
         }
         return send(404, { message: 'Not Found' })
       }
+      if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/attestations$/)) && req.method === 'POST') {
+        // GitHub wants a token with attestations: write; the subjects are read from the bundle's statement.
+        if (writeTokens && !writeTokens.includes(token))
+          return send(403, { message: 'Resource not accessible by integration' })
+        const bundle = safeJson(body)?.bundle
+        const payload = bundle?.dsseEnvelope?.payload
+        if (!payload) return send(422, { message: 'Invalid bundle' })
+        const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'))
+        const subjects = (statement.subject ?? []).flatMap(x =>
+          Object.entries(x.digest ?? {}).map(([a, h]) => `${a}:${h}`)
+        )
+        const a = { id: nextId++, repo: `${m[1]}/${m[2]}`, bundle, subjects }
+        attestations.push(a)
+        return send(201, { id: a.id })
+      }
+      if (
+        (m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/attestations\/([^/]+)$/)) &&
+        req.method === 'GET'
+      ) {
+        const digest = decodeURIComponent(m[3])
+        const found = attestations.filter(a => a.repo === `${m[1]}/${m[2]}` && a.subjects.includes(digest))
+        return send(200, { attestations: found.map(a => ({ bundle: a.bundle, repository_id: 1296269 })) })
+      }
       send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
     })
   })
@@ -100,6 +125,7 @@ export async function startGitHubApi({
     calls,
     comments,
     packages: packagesFake,
+    attestations,
     close: () => new Promise(resolve => server.close(resolve))
   }
 }

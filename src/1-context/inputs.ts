@@ -2,6 +2,7 @@
 // getter). Each resolved value is logged at debug level; a bad value fails with what was expected.
 import * as core from '@actions/core'
 import { maskSecret } from '../lib/secrets.js'
+import { parseSignInputs, SIGN_INPUT_DEFAULTS, type SignInputs } from './sign-inputs.js'
 
 /** Defaults of every input, exactly as action.yml declares them (a unit test keeps the two equal). */
 export const INPUT_DEFAULTS = {
@@ -38,7 +39,9 @@ export const INPUT_DEFAULTS = {
   allow: '',
   'driver-opts': '',
   'buildkitd-flags': '',
-  'buildkitd-config-inline': ''
+  'buildkitd-config-inline': '',
+  // Signing (src/7-publish/sign): sign, signing-key, sigstore-config.
+  ...SIGN_INPUT_DEFAULTS
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -95,6 +98,8 @@ export interface Inputs {
   driverOpts: string[]
   buildkitdFlags: string
   buildkitdConfigInline: string
+  /** Signing of the pushed images (sign, signing-key, sigstore-config). */
+  signing: SignInputs
 }
 
 /** Splits a list input on newlines and commas; blank entries and `#` comment lines are dropped. */
@@ -255,7 +260,8 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     prComment: parseBool('pr-comment', value('pr-comment')),
     digestOnly: parseBool('digest-only', value('digest-only')),
     monotonic: splitFlavor(value('flavor')).monotonic,
-    ...builderInputs(value)
+    ...builderInputs(value),
+    signing: parseSignInputs(get)
   }
   if (inputs.files.length === 0) throw new Error('Invalid files: give at least one bake file.')
   if (inputs.targets.length === 0) throw new Error('Invalid targets: give at least one bake target or group.')
@@ -268,6 +274,12 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
   maskSecret(inputs.githubToken)
   for (const [name, v] of Object.entries(inputs)) {
     if (name === 'password' || name === 'githubToken') continue
+    if (name === 'signing') {
+      core.debug(
+        `input signing: ${JSON.stringify({ ...inputs.signing, signingKey: inputs.signing.signingKey ? '(set)' : '' })}`
+      )
+      continue
+    }
     core.debug(`input ${name}: ${JSON.stringify(v)}`)
   }
   return inputs

@@ -14,7 +14,13 @@ import {
 } from './upload.js'
 import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
 import { maskSecret } from '../lib/secrets.js'
-import { ALL_MANIFEST_TYPES, type Descriptor, type Manifest, type ManifestJson } from './manifest.js'
+import {
+  ALL_MANIFEST_TYPES,
+  MEDIA_TYPES,
+  type Descriptor,
+  type Manifest,
+  type ManifestJson
+} from './manifest.js'
 import { deleteManifest, listReferrers, probeDelete } from './delete.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
 
@@ -170,6 +176,41 @@ export class RegistryClient {
     const out = new Map<string, string | undefined>()
     for (const tag of tags) out.set(tag, await this.headDigest({ ...parseImageRef(image), tag }))
     return out
+  }
+
+  /**
+   * The referrers API (`GET /v2/<name>/referrers/<digest>`, OCI distribution 1.1): the index of the manifests
+   * whose `subject` is `digest`. Undefined when the registry answers 404: it has no referrers API, and
+   * src/6-registry/referrers.ts falls back to the referrers tag schema.
+   */
+  async getReferrers(image: string | ImageRef, digest: string): Promise<ManifestJson | undefined> {
+    const ref = toRef(image)
+    return this.attempt(`list referrers of ${imageName(ref)}@${digest}`, ref, async () => {
+      const url = `${this.repositoryUrl(ref)}/referrers/${digest}`
+      const res = await this.request('GET', url, ref, { accept: MEDIA_TYPES.ociIndex })
+      if (res.status === 404) {
+        await res.body?.cancel()
+        return undefined
+      }
+      return (await res.json()) as ManifestJson
+    })
+  }
+
+  /** A blob's bytes (a signature bundle, a config); undefined when the repository does not have it. */
+  async getBlob(image: string | ImageRef, digest: string): Promise<Buffer | undefined> {
+    const ref = toRef(image)
+    return this.attempt(`get blob ${digest.slice(0, 19)} of ${imageName(ref)}`, ref, async () => {
+      const res = await this.request('GET', `${this.repositoryUrl(ref)}/blobs/${digest}`, ref, {
+        accept: '*/*'
+      })
+      if (res.status === 404) {
+        await res.body?.cancel()
+        return undefined
+      }
+      const bytes = Buffer.from(await res.arrayBuffer())
+      if (sha256(bytes) !== digest) throw new Error(`blob ${digest} of ${imageName(ref)} has other content`)
+      return bytes
+    })
   }
 
   /** Uploads one blob unless the repository already has it (see registry-upload.ts). */

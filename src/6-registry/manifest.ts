@@ -32,7 +32,7 @@ export interface Descriptor {
   size: number
   platform?: { os: string; architecture: string; variant?: string }
   annotations?: Record<string, string>
-  /** OCI 1.1: the type of an artifact (a signature, an SBOM) listed by the referrers API. */
+  /** OCI 1.1: what an artifact manifest holds (a referrers index lists it per entry). */
   artifactType?: string
 }
 export interface ManifestJson {
@@ -42,9 +42,9 @@ export interface ManifestJson {
   config?: Descriptor
   layers?: Descriptor[]
   annotations?: Record<string, string>
-  /** OCI 1.1: the manifest an artifact (signature, attestation) is about. */
-  subject?: Descriptor
+  /** OCI 1.1 artifact manifests: their type, and the manifest they refer to. */
   artifactType?: string
+  subject?: Descriptor
 }
 
 export const ATTESTATION_TYPE = 'attestation-manifest'

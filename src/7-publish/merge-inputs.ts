@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { parsePlanDocument, type PlanDocument } from '../3-plan/document.js'
 import { maskSecret } from '../lib/secrets.js'
+import { parseSignInputs, type SignInputs } from '../1-context/sign-inputs.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -17,6 +18,8 @@ export interface MergeInputs {
   builder: string
   /** Create or update the sticky preview comment on a same-repository pull request. */
   prComment: boolean
+  /** Signing of the merged indexes (sign, signing-key, sigstore-config). */
+  signing: SignInputs
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -36,12 +39,14 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     overwrite: bool('overwrite', get('overwrite'), false),
     attestations: bool('attestations', get('attestations'), true),
     builder: get('builder').trim(),
-    prComment: bool('pr-comment', get('pr-comment'), true)
+    prComment: bool('pr-comment', get('pr-comment'), true),
+    signing: parseSignInputs(get)
   }
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)
   for (const [k, v] of Object.entries(inputs)) {
-    if (k !== 'password' && k !== 'githubToken') core.debug(`input ${k}: ${JSON.stringify(v)}`)
+    if (k !== 'password' && k !== 'githubToken' && k !== 'signing')
+      core.debug(`input ${k}: ${JSON.stringify(v)}`)
   }
   return inputs
 }

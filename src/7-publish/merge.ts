@@ -38,6 +38,7 @@ import {
 import { getMergeInputs, type MergeInputs } from './merge-inputs.js'
 import { parseImageRef } from '../6-registry/reference.js'
 import { describeIndex } from '../6-registry/manifest.js'
+import { signTargets } from './sign/sign-images.js'
 
 export interface MergeOptions {
   inputs?: MergeInputs
@@ -241,6 +242,13 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
     await group('Build legs', () => checkLegs(client, sources))
     await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
     await group('Indexes (by digest, untagged)', () => indexes(inputs, client, sources, report.targets))
+    // Signing: each index (and every leg's manifest in it) before any tag moves.
+    await signTargets(client, report.targets, {
+      inputs: inputs.signing,
+      ctx,
+      push: true,
+      githubToken: inputs.githubToken
+    })
     await group('Tagging and verification', () => tagging(client, inputs, report))
     return report
   } catch (e) {

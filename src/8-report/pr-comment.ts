@@ -23,6 +23,8 @@ export interface PreviewImage {
   platforms: string[]
   /** SBOM/provenance attached. */
   attestations: boolean
+  /** `cosign verify …` when the index was signed. */
+  verify?: string
 }
 
 /** A stable marker for one job of one workflow (a matrix job can add its own key). */
@@ -73,6 +75,7 @@ export function renderComment(
         `docker buildx imagetools inspect ${ref} --format '{{json .SBOM}}'`
       )
     }
+    if (i.verify) lines.push(i.verify)
     lines.push('```', '')
   }
   const body = lines.join('\n')
@@ -227,7 +230,8 @@ export async function writePreviewComment(o: PreviewCommentOptions): Promise<voi
         tags: t.tags.map(r => bare(t.image, r)),
         digest: t.digest as string,
         platforms: t.platforms,
-        attestations: o.attestations
+        attestations: o.attestations,
+        verify: t.signature?.verifyCommand
       })),
       {
         sha: ctx.payload?.pull_request?.head?.sha ?? ctx.sha,

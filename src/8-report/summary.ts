@@ -3,6 +3,8 @@
 // Written on success and on failure alike; nothing here ever holds a credential.
 import * as core from '@actions/core'
 import type { PushDecision } from '../1-context/push-decision.js'
+import type { TargetSignature } from '../7-publish/sign/command.js'
+import { signatureSection } from './signatures.js'
 
 export type TargetStatus = 'planned' | 'pushed' | 'built' | 'untagged' | 'failed' | 'not-built' | 'skipped'
 
@@ -26,6 +28,8 @@ export interface TargetResult {
   reason: string
   /** Extra per-target data for the `images` output (e.g. build metrics). */
   extra?: Record<string, unknown>
+  /** Set when the index was signed (src/7-publish/sign): the cosign verify command the renderers show. */
+  signature?: TargetSignature
 }
 
 export interface RunReport {
@@ -186,6 +190,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('', '**Index digests:**', '')
     for (const t of digests) lines.push(`- ${cell(t.target)}: ${code(`${t.image}@${t.digest}`)}`)
   }
+  lines.push(...signatureSection(report.targets))
   for (const section of report.sections) lines.push('', section)
   if (report.notes.length) {
     lines.push('', '**Notes:**', '')

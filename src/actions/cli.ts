@@ -11,11 +11,13 @@ import { cleanup, run } from './main.js'
 import type { ReportSink } from '../8-report/summary.js'
 import { memoryState } from '../lib/state.js'
 import { renderWorkflowCommands } from '../8-report/terminal.js'
+import { runVerify } from './verify.js'
 
-const USAGE = `Usage: multiarch-action plan|publish [options]
+const USAGE = `Usage: multiarch-action plan|publish|verify [options]
 
   plan       resolve tags, images and the bake definition; build and push nothing
   publish    build, push by digest, then tag every target (same as the action)
+  verify     check published images: signatures, identity, SBOM, provenance, platforms (verify --help)
 
 Context (default: the local Git checkout):
   --ref REF        e.g. refs/tags/v1.2.3 to see what a release would publish
@@ -100,6 +102,13 @@ const terminalSink: ReportSink = {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') {
+    process.exitCode = await runVerify(process.argv.slice(3)).catch((e: Error) => {
+      console.error(e.message)
+      return 1
+    })
+    return
+  }
   let request: CliRequest | 'help'
   try {
     request = parseCli(process.argv.slice(2))

@@ -31,6 +31,7 @@ import { login, logout, resolveCredentials } from '../6-registry/docker-login.js
 import { dockerConfigResolver, resolveAll } from '../6-registry/credentials.js'
 import { RegistryClient } from '../6-registry/client.js'
 import { releaseHooks } from '../7-publish/release-hooks.js'
+import { signTargets } from '../7-publish/sign/sign-images.js'
 import { actionSink, emptyReport, writeReport, type ReportSink, type RunReport } from '../8-report/summary.js'
 import { actionState, State, type StateStore } from '../lib/state.js'
 import { resolveMeta } from '../2-tags/action-tags.js'
@@ -272,6 +273,13 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
       await group('Digests (no tags)', () => recordDigests(client, report.targets))
       core.info('digest-only: pushed by digest, not tagged; see the digests output.')
     } else if (report.push.push) {
+      // Signing: after the push by digest, before any tag moves (a failure leaves every tag where it was).
+      await signTargets(client, report.targets, {
+        inputs: inputs.signing,
+        ctx: session.ctx,
+        push: true,
+        githubToken: inputs.githubToken
+      })
       await group('Tagging and verification', () => tagAll(client, report.targets, report, session.hooks))
     } else {
       core.info(`Tagging skipped: ${report.push.reason}`)
