@@ -10,6 +10,7 @@ import { printDefinition, type BakeInvocation } from '../3-plan/definition.js'
 import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { planBuild } from '../3-plan/plan.js'
+import { assertFinalDefinition } from '../3-plan/secret-guard.js'
 import { checkBuildx, inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
 import { rotateLocalCache } from '../3-plan/cache.js'
 import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from '../1-context/context.js'
@@ -141,9 +142,11 @@ async function overridePhase(s: Session): Promise<void> {
   s.invocation = invocation
   s.report.bakeFile = path.join(s.dir, 'multiarch-override.json')
   await writeFile(s.report.bakeFile, JSON.stringify(overrideFile(s.plans), null, 2) + '\n')
+  // The secret guard again, on what the build will really run (a `set` line can turn mode=max on).
+  const final = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
+  assertFinalDefinition(final.definition, { allow: s.inputs.allowSecretBuildArgs })
   if (!s.inputs.dryRun) return
-  const { json } = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
-  core.info(json)
+  core.info(final.json)
   core.info('dry-run: nothing was built or pushed.')
 }
 
