@@ -64,7 +64,8 @@ export function parseDefinition(json: string): BakeDefinition {
 export async function printDefinition(
   inv: BakeInvocation
 ): Promise<{ definition: BakeDefinition; json: string }> {
-  const args = [...bakeArgs(inv), '--print', ...inv.targets]
+  // `--`: targets are positional; none can read as a flag (they are also checked as names on input).
+  const args = [...bakeArgs(inv), '--print', '--', ...inv.targets]
   try {
     const r = await run('docker', args, { cwd: inv.workdir, env: inv.env, silent: true })
     return { definition: parseDefinition(r.stdout), json: r.stdout.trim() }

@@ -104,6 +104,7 @@ export async function runBake(
     '--metadata-file',
     metadataPath,
     '--progress=plain',
+    '--',
     ...inv.targets
   ]
   const started = Date.now()

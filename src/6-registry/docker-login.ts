@@ -49,7 +49,7 @@ export async function login(c: Credentials): Promise<void> {
   maskSecret(c.password)
   try {
     await withRetry(`login to ${c.registry}`, () =>
-      run('docker', ['login', '--username', c.username, '--password-stdin', c.registry], {
+      run('docker', ['login', `--username=${c.username}`, '--password-stdin', '--', c.registry], {
         input: c.password,
         silent: true
       })
@@ -63,7 +63,7 @@ export async function login(c: Credentials): Promise<void> {
 
 /** Post step: log out; warns, never fails. */
 export async function logout(registry: string): Promise<void> {
-  const r = await run('docker', ['logout', registry], { silent: true, ignoreReturnCode: true })
+  const r = await run('docker', ['logout', '--', registry], { silent: true, ignoreReturnCode: true })
   if (r.exitCode === 0) core.info(`Logged out of ${registry}`)
   else core.warning(`Logout of ${registry} failed: ${(r.stderr || r.stdout).trim()}`)
 }

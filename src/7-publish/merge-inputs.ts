@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { parsePlanDocument, type PlanDocument } from '../3-plan/document.js'
 import { maskSecret } from '../lib/secrets.js'
+import { checkBuilderName } from '../lib/validate.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -38,6 +39,7 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     builder: get('builder').trim(),
     prComment: bool('pr-comment', get('pr-comment'), true)
   }
+  if (inputs.builder) checkBuilderName(inputs.builder)
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)
   for (const [k, v] of Object.entries(inputs)) {
