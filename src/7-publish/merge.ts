@@ -230,8 +230,7 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
           token: inputs.githubToken
         })
         if (!c) continue
-        await login(c)
-        loggedIn.push(registry)
+        if (await login(c)) loggedIn.push(registry)
         credentials[registry] = { username: c.username, password: c.password }
       }
     })

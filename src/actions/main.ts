@@ -161,8 +161,7 @@ async function loginPhase(s: Session): Promise<void> {
     credentials: creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
   })
   if (creds) {
-    await login(creds)
-    s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
+    if (await login(creds)) s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
   } else {
     core.info(`No login to ${inputs.registry}: no password given (and no default for this registry)`)
   }
