@@ -4,7 +4,6 @@
 // every input in INPUT_* (the password included), and bake lets any environment variable override a bake variable
 // of the same name, so a bake file declaring `variable "INPUT_PASSWORD" {}` would otherwise read the password.
 import * as actionsExec from '@actions/exec'
-import { isCredentialName } from './secret-shapes.js'
 
 export interface ExecOptions {
   /** Directory to run in. */
@@ -98,6 +97,8 @@ export const CHILD_ENV_NAMES = new Set([
 /** Families passed on as a whole (DOCKER_HOST, DOCKER_CONFIG, BUILDX_BUILDER, BUILDKIT_PROGRESS, LC_ALL, …) — except
  * a member named like a credential (DOCKER_PASSWORD, DOCKER_AUTH_CONFIG), which a bake variable could read. */
 export const CHILD_ENV_PREFIXES = ['DOCKER_', 'BUILDX_', 'BUILDKIT_', 'LC_']
+// Kept short (the `meta` bundle carries this module): the secret guard's full name rule is in secret-shapes.ts.
+const CREDENTIAL_PART = /PASS|PWD|TOKEN|SECRET|AUTH|KEY|CRED|COOKIE|BEARER/i
 
 /** The environment of a child process: the allow-listed part of `parent`, then what the call passes explicitly. */
 export function childEnv(
@@ -107,7 +108,7 @@ export function childEnv(
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(parent)) {
     if (value === undefined || name.toUpperCase().startsWith('INPUT_')) continue
-    const family = CHILD_ENV_PREFIXES.some(p => name.startsWith(p)) && !isCredentialName(name)
+    const family = CHILD_ENV_PREFIXES.some(p => name.startsWith(p)) && !CREDENTIAL_PART.test(name)
     if (CHILD_ENV_NAMES.has(name) || family) env[name] = value
   }
   return { ...env, ...explicit }

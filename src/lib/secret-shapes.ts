@@ -1,7 +1,6 @@
 // What a credential looks like: by its name (`DB_PASS`, `GH_PAT`, `npmToken`) and by its value (documented token
-// formats). Two users: the secret guard (build args that provenance mode=max would publish) and the child-process
-// environment (a variable named like a credential never reaches docker or git, whatever family it belongs to).
-// The name list is documented in the README ("Secret guard"); keep the two in step.
+// formats), for the secret guard (build args that provenance mode=max would publish). The rules are documented in
+// the README ("Secret guard"); keep the two in step.
 
 // Word parts (split on `_`, `-`, `.`, spaces and camelCase) that make a name credential-like when a part is one of
 // them or ends with one (`DBPASSWORD`, `NPMTOKEN`, `AWSCREDENTIALS`).
