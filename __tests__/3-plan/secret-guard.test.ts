@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import { parseDefinition } from '../../src/3-plan/definition.js'
+import { guardPlan } from '../../src/3-plan/plan.js'
 import {
   assertFinalDefinition,
   assertNoSecretBuildArgs,
@@ -188,7 +190,10 @@ describe('assertNoSecretBuildArgs', () => {
 
   it('does nothing with mode=min or when opted out', () => {
     expect(assertNoSecretBuildArgs(definition, { provenance: 'mode=min' })).toEqual([])
-    expect(assertNoSecretBuildArgs(definition, { provenance: 'mode=max', allow: true })).toEqual([])
+    // Opted out: what was let through comes back (the log names it).
+    expect(
+      assertNoSecretBuildArgs(definition, { provenance: 'mode=max', allow: true }).map(f => f.arg)
+    ).toEqual(['NPM_TOKEN', 'PIP_INDEX_URL'])
     expect(() =>
       assertNoSecretBuildArgs(definition, { provenance: 'mode=max', allow: ['NPM_TOKEN', 'PIP_INDEX_URL'] })
     ).not.toThrow()
@@ -238,7 +243,41 @@ describe('the final definition (files + override file + set lines, as bake --pri
     )
     old.target.api.args = { DB_PWD: 'x' }
     expect(() => assertFinalDefinition(old)).toThrow(/build arg DB_PWD/)
-    expect(assertFinalDefinition(old, { allow: ['db_pwd'] })).toEqual([])
-    expect(assertFinalDefinition(print('print-set-max.json'), { allow: true })).toEqual([])
+    expect(assertFinalDefinition(old, { allow: ['db_pwd'] })).toEqual([
+      { target: 'api', arg: 'DB_PWD', why: 'name looks like a credential' }
+    ])
+    expect(assertFinalDefinition(print('print-set-max.json'), { allow: true }).map(f => f.arg)).toEqual([
+      'DB_PASS',
+      'GH_PAT'
+    ])
+  })
+})
+
+describe('the plan phase (before any builder or QEMU): the attestations the build will run with', () => {
+  const files = () =>
+    parseDefinition(
+      readFileSync(new URL('../fixtures/hardening/guard/print-files.json', import.meta.url), 'utf8')
+    )
+  // `api` is an image target (the override sets its attestations), `docs` has a local output (left alone).
+  const plans = (apiAttest: string[]) => [
+    { target: 'api', producesImage: true, attest: apiAttest },
+    { target: 'docs', producesImage: false, attest: [] }
+  ]
+
+  it('a non-image target’s own attest with mode=max is caught, whatever the inputs say', () => {
+    expect(() => guardPlan(files(), plans(['type=provenance,mode=min']), false)).toThrow(
+      /target "docs", build arg GH_PAT/
+    )
+  })
+
+  it('an image target is checked with the override’s attestations, not its own', () => {
+    const noDocs = (d: ReturnType<typeof files>) => (delete d.target.docs, d)
+    expect(() => guardPlan(noDocs(files()), plans(['type=sbom', 'type=provenance,mode=max']), false)).toThrow(
+      /target "api", build arg DB_PASS/
+    )
+    expect(() =>
+      guardPlan(noDocs(files()), plans(['type=sbom', 'type=provenance,disabled=true']), false)
+    ).not.toThrow()
+    expect(() => guardPlan(files(), plans(['type=provenance,mode=max']), ['db_pass', 'GH_PAT'])).not.toThrow()
   })
 })

@@ -142,7 +142,8 @@ async function overridePhase(s: Session): Promise<void> {
   s.invocation = invocation
   s.report.bakeFile = path.join(s.dir, 'multiarch-override.json')
   await writeFile(s.report.bakeFile, JSON.stringify(overrideFile(s.plans), null, 2) + '\n')
-  // The secret guard again, on what the build will really run (a `set` line can turn mode=max on).
+  // `set` lines apply over the override file: the secret guard again, on what the build will really run.
+  if (!s.inputs.set.length && !s.inputs.dryRun) return
   const final = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
   assertFinalDefinition(final.definition, { allow: s.inputs.allowSecretBuildArgs })
   if (!s.inputs.dryRun) return
