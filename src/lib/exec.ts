@@ -120,7 +120,8 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
   const exitCode = await actionsExec.exec(tool, args, {
     cwd: options.cwd,
     env: childEnv(options.env),
-    input: options.input !== undefined ? Buffer.from(options.input) : undefined,
+    // Always given, empty by default: a command that reads standard input (`bake -f -`) gets EOF, not a hang.
+    input: Buffer.from(options.input ?? ''),
     silent: options.silent ?? false,
     ignoreReturnCode: true,
     listeners: {

@@ -95,6 +95,18 @@ describe('values that must not become flags', () => {
     }
   )
 
+  it('a bake file `-` (standard input) gets an empty input and fails at once instead of hanging', async () => {
+    const started = Date.now()
+    const error = (await printDefinition({
+      workdir: await workspace(),
+      files: ['-'],
+      targets: ['api'],
+      env: {}
+    }).catch(e => e)) as Error
+    expect(error.message).toMatch(/failed to find target api/)
+    expect(Date.now() - started).toBeLessThan(20_000)
+  }, 30_000)
+
   it('through the action: refused before any command runs, saying what is expected', async () => {
     const result = await publish({
       workspace: await workspace(),
