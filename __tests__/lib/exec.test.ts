@@ -13,11 +13,6 @@ describe('exec wrapper', () => {
     expect(r.stdout).toBe('secret-on-stdin')
   })
 
-  it('gives an empty standard input by default: a command reading it ends instead of hanging', async () => {
-    const r = await run('cat', [], { silent: true })
-    expect(r).toEqual({ exitCode: 0, stdout: '', stderr: '' })
-  }, 5_000)
-
   it('turns a failure into an error carrying the last stderr line', async () => {
     await expect(
       run('sh', ['-c', 'echo first >&2; echo "the reason" >&2; exit 3'], { silent: true })

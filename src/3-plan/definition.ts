@@ -1,6 +1,7 @@
 // The bake definition as buildx resolves it: `docker buildx bake --print` (JSON) for the user's files and
 // targets, with the bake variables the action provides (REGISTRY, IMAGE_PREFIX, VERSION) in its environment.
 import { run, ExecError } from '../lib/exec.js'
+import { checkBakeFile } from '../lib/validate.js'
 
 /** One target of `bake --print` (buildx 0.13: lists of strings, labels/args as maps). */
 export interface BakeTarget {
@@ -39,6 +40,9 @@ export interface BakeInvocation {
 
 /** Arguments shared by --print and the build: builder, files, user's --set. */
 export function bakeArgs(inv: BakeInvocation): string[] {
+  // Checked here too, whoever built the invocation: `-` would make bake wait on standard input, which the exec
+  // wrapper leaves open (targets are checked as inputs, and come after `--`).
+  inv.files.forEach(f => checkBakeFile(f))
   const args = ['buildx', 'bake']
   if (inv.builder) args.push('--builder', inv.builder)
   for (const f of inv.files) args.push('--file', f)

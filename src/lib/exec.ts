@@ -120,8 +120,7 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
   const exitCode = await actionsExec.exec(tool, args, {
     cwd: options.cwd,
     env: childEnv(options.env),
-    // Always given, empty by default: a command that reads standard input (`bake -f -`) gets EOF, not a hang.
-    input: Buffer.from(options.input ?? ''),
+    input: options.input !== undefined ? Buffer.from(options.input) : undefined,
     silent: options.silent ?? false,
     ignoreReturnCode: true,
     listeners: {

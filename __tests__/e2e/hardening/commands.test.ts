@@ -95,17 +95,15 @@ describe('values that must not become flags', () => {
     }
   )
 
-  it('a bake file `-` (standard input) gets an empty input and fails at once instead of hanging', async () => {
-    const started = Date.now()
+  it('a bake file `-` (standard input, which bake would wait on) is refused before bake runs', async () => {
     const error = (await printDefinition({
       workdir: await workspace(),
       files: ['-'],
       targets: ['api'],
       env: {}
     }).catch(e => e)) as Error
-    expect(error.message).toMatch(/failed to find target api/)
-    expect(Date.now() - started).toBeLessThan(20_000)
-  }, 30_000)
+    expect(error.message).toMatch(/^Invalid files '-'/)
+  })
 
   it('through the action: refused before any command runs, saying what is expected', async () => {
     const result = await publish({
