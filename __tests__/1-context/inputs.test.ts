@@ -120,6 +120,53 @@ describe('inputs', () => {
     expect(() => parseInputs(from(values))).toThrow(message)
   })
 
+  // Values that reach a command line or an option string: none may become a flag or add options (each was
+  // accepted before and reached docker as written).
+  it.each<[Partial<Record<InputName, string>>, RegExp]>([
+    [{ targets: '--allow=fs=*' }, /Invalid targets '--allow=fs=\*'. Expected bake target or group names/],
+    [{ targets: 'api,--print' }, /Invalid targets '--print'/],
+    [{ targets: 'https://github.com/evil/defs.git' }, /Invalid targets 'https:/],
+    [
+      { files: '-' },
+      /Invalid files '-'. Expected a bake file path \(bake would read "-" from standard input/
+    ],
+    [{ platforms: 'banana' }, /Invalid platform 'banana' in platforms. Expected os\/arch\[\/variant\]/],
+    [{ platforms: 'linux/amd64,linux/arm46' }, /Invalid platform 'linux\/arm46'/],
+    [{ platforms: 'linux/arm/7' }, /Invalid platform 'linux\/arm\/7'/],
+    [{ registry: '--config=/tmp/x' }, /Invalid registry '--config=\/tmp\/x'/],
+    [{ registry: 'ghcr.io,evil' }, /Invalid registry/],
+    [{ 'qemu-image': '--privileged' }, /Invalid qemu-image '--privileged'. Expected an image reference/],
+    [{ 'qemu-image': 'tonistiigi/binfmt -v /:/host' }, /Invalid qemu-image/],
+    [{ 'buildkit-image': 'moby/buildkit:v0.20,network=host' }, /Invalid buildkit-image/],
+    [{ sbom: 'generator=img,foo=bar' }, /Invalid sbom generator 'img,foo=bar'/],
+    [
+      { 'cache-scope': 'x,url=http://evil/' },
+      /Invalid cache-scope 'x,url=http:\/\/evil\/'. Expected letters/
+    ],
+    [{ builder: '--help' }, /Invalid builder '--help'/]
+  ])('refuses %j before any command runs', (values, message) => {
+    expect(() => parseInputs(from(values))).toThrow(message)
+  })
+
+  it.each<[Partial<Record<InputName, string>>, Partial<ReturnType<typeof parseInputs>>]>([
+    [{ registry: 'GHCR.IO' }, { registry: 'ghcr.io' }],
+    [{ registry: 'Registry.Example.com:8443/' }, { registry: 'registry.example.com:8443' }],
+    [{ registry: '[::1]:5000' }, { registry: '[::1]:5000' }],
+    [{ targets: 'api,worker_2,web-ui' }, { targets: ['api', 'worker_2', 'web-ui'] }],
+    [
+      { platforms: 'linux/amd64,linux/arm/v7,linux/arm64/v8' },
+      { platforms: ['linux/amd64', 'linux/arm/v7', 'linux/arm64/v8'] }
+    ],
+    [{ 'qemu-image': 'registry.example.com:5000/mirror/binfmt:qemu-v9@sha256:' + 'a'.repeat(64) }, {}],
+    [{ 'cache-scope': 'blacklake-' }, { cacheScope: 'blacklake-' }]
+  ])('accepts %j', (values, expected) => {
+    expect(parseInputs(from(values))).toMatchObject(expected)
+  })
+
+  it('pins the default binfmt image (it runs --privileged) by digest', () => {
+    expect(INPUT_DEFAULTS['qemu-image']).toMatch(/^tonistiigi\/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$/)
+  })
+
   it('accepts a registry with a port for images lines', () => {
     expect(parseImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
   })

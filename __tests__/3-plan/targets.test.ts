@@ -266,3 +266,13 @@ describe('override file', () => {
     for (const k of keys) expect(known.has(k) || k === 'cache-from').toBe(true)
   })
 })
+
+describe('platforms from the bake file', () => {
+  it('a typo fails while planning, naming the target (not inside the QEMU install)', () => {
+    const bad = structuredClone(def)
+    bad.target.api.platforms = ['linux/amd64', 'banana']
+    expect(() => plan({}, bad)).toThrow(
+      "Invalid platform 'banana' in the platforms of target 'api'. Expected os/arch[/variant]"
+    )
+  })
+})

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { builderName, createArgs, parseInspect } from '../../src/4-setup/builder.js'
-import { archOf, hasHandler, nativeArchs, planQemu } from '../../src/4-setup/qemu.js'
+import { archOf, hasHandler, nativeArchs, planQemu, setupQemu } from '../../src/4-setup/qemu.js'
 import { fixture } from '../helpers/bake-fixtures.js'
 
 describe('builder', () => {
@@ -118,5 +118,19 @@ describe('QEMU', () => {
     expect(hasHandler('arm64', dir)).toBe(true)
     expect(hasHandler('riscv64', dir)).toBe(false)
     expect(hasHandler('s390x', dir)).toBe(false)
+  })
+})
+
+describe('QEMU install arguments', () => {
+  it('refuses an image that would read as a flag of the --privileged run, before running anything', async () => {
+    await expect(setupQemu('true', ['linux/arm64'], '--volume=/:/host')).rejects.toThrow(
+      "Invalid qemu-image '--volume=/:/host'. Expected an image reference"
+    )
+  })
+
+  it('refuses an unknown platform before planning an install', async () => {
+    await expect(setupQemu('true', ['banana'], 'tonistiigi/binfmt:latest')).rejects.toThrow(
+      "Invalid platform 'banana'"
+    )
   })
 })

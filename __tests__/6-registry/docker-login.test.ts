@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { ExecError } from '../../src/lib/exec.js'
-import { loginError, resolveCredentials } from '../../src/6-registry/docker-login.js'
+import {
+  hasLogin,
+  login,
+  loginError,
+  resolveCredentials,
+  type Credentials
+} from '../../src/6-registry/docker-login.js'
+import { parseInputs } from '../../src/1-context/inputs.js'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { fixture, jsonFixture } from '../helpers/bake-fixtures.js'
 import { type ManifestJson, platformManifests } from '../../src/6-registry/manifest.js'
 import { redact } from '../../src/lib/secrets.js'
@@ -13,7 +23,7 @@ describe('credentials', () => {
       'ghcr.io',
       '',
       '',
-      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }
+      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token', defaulted: true }
     ],
     [
       'explicit inputs win on ghcr.io',
@@ -34,9 +44,53 @@ describe('credentials', () => {
     expect(resolveCredentials(registry, user, pass, defaults)).toEqual(expected)
   })
 
+  it('the registry input is lower-cased first, so GHCR.IO gets the default login too', () => {
+    const registry = parseInputs(name => (name === 'registry' ? 'GHCR.IO' : '')).registry
+    expect(resolveCredentials(registry, '', '', defaults)).toEqual({
+      registry: 'ghcr.io',
+      username: 'octocat',
+      password: 'ghs_token',
+      defaulted: true
+    })
+  })
+
   it('asks for a username when only a password is given', () => {
     expect(() => resolveCredentials('localhost:5001', '', 'pw', defaults)).toThrow(
       /no username: set the username input/
+    )
+  })
+})
+
+describe('an earlier login of the same registry', () => {
+  const configDir = (config: object) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'docker-config-'))
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config))
+    return dir
+  }
+
+  it.each<[string, object, string, boolean]>([
+    ['docker login wrote an auths entry', { auths: { 'ghcr.io': { auth: 'eDp5' } } }, 'ghcr.io', true],
+    [
+      'with a credential store the entry is empty',
+      { auths: { 'ghcr.io': {} }, credsStore: 'pass' },
+      'ghcr.io',
+      true
+    ],
+    ['URL-shaped keys, any case', { auths: { 'https://GHCR.io/v2/': {} } }, 'ghcr.io', true],
+    ['a credential helper for the registry', { credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io', true],
+    ["Docker Hub's legacy key", { auths: { 'https://index.docker.io/v1/': {} } }, 'docker.io', true],
+    ['another registry only', { auths: { 'localhost:5001': {} } }, 'ghcr.io', false],
+    ['no config at all', {}, 'ghcr.io', false]
+  ])('%s', (_name, config, registry, expected) => {
+    expect(hasLogin(registry, { DOCKER_CONFIG: configDir(config) })).toBe(expected)
+  })
+
+  it('keeps it: the default ghcr.io login is skipped without running docker, and reported as not made', async () => {
+    const env = { DOCKER_CONFIG: configDir({ auths: { 'ghcr.io': { auth: 'eDp5' } } }) }
+    const c = resolveCredentials('ghcr.io', '', '', { actor: 'octocat', token: 'ghs_x' }) as Credentials
+    expect(await login(c, env)).toBe(false)
+    expect(readFileSync(path.join(env.DOCKER_CONFIG, 'config.json'), 'utf8')).toBe(
+      JSON.stringify({ auths: { 'ghcr.io': { auth: 'eDp5' } } })
     )
   })
 })

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import {
   checkComposed,
   createArgs,
+  withFlags,
   indexAnnotations,
   indexBytes,
   sha256,
@@ -53,6 +54,21 @@ describe('createArgs and annotations', () => {
       'b1',
       '--annotation',
       'index:k=v',
+      '--',
+      `localhost:5000/acme/api@${A}`,
+      `localhost:5000/acme/api@${B}`
+    ])
+  })
+
+  it('flags added later go before the `--` that ends them', () => {
+    const args = createArgs(sources, [], undefined)
+    expect(withFlags(args, '--tag', 'localhost:5000/acme/api@' + A)).toEqual([
+      'buildx',
+      'imagetools',
+      'create',
+      '--tag',
+      `localhost:5000/acme/api@${A}`,
+      '--',
       `localhost:5000/acme/api@${A}`,
       `localhost:5000/acme/api@${B}`
     ])

@@ -5,6 +5,10 @@ export interface ProxiedRequest {
   /** Upstream status, the injected status, or 'reset' for a dropped connection. */
   status: number | string
   injected: boolean
+  /** When it arrived (ms since the epoch). */
+  at: number
+  /** What credentials the request carried (never their value). */
+  auth: 'basic' | 'bearer' | 'none'
 }
 export interface FlakyProxy {
   url: string
@@ -12,6 +16,9 @@ export interface FlakyProxy {
   port: number
   requests: ProxiedRequest[]
   readonly injected: number
+  readonly tokensIssued: number
+  readonly expiredTokens: number
+  readonly redirected: number
   setFailures(n: number): void
   close(): Promise<void>
 }
@@ -19,9 +26,14 @@ export declare function startFlakyProxy(o: {
   target: string
   failures?: number
   match?: RegExp | ((req: { method?: string; url?: string }) => boolean)
-  status?: number
+  status?: number | number[]
   retryAfter?: number | string
   reset?: boolean
   paginateTags?: number
+  bursts?: { every: number; length: number }
+  tokenAuth?: { username?: string; password?: string; tokenUses?: number }
+  redirect?: { match: RegExp; to: string; status?: number }
+  syntheticTags?: string[]
+  linkOrigin?: string
   port?: number
 }): Promise<FlakyProxy>

@@ -6,8 +6,19 @@
 // `n`) with a `Link: <…?last=…&n=…>; rel="next"` header, as distribution 3 and GHCR do — distribution 2.8
 // ignores `n` on tags/list and always answers with one page.
 //
+// The fault matrix adds: `status: [503, 429]` (injected statuses in turn); `bursts: {every, length}` (of every
+// `every` matching requests, the first `length` fail — a retry of a failed request is the next one, so each burst
+// is `length` failures in a row); `tokenAuth: {username, password, tokenUses}` (a token-auth registry in front of
+// the open one: 401 + `Bearer realm=…/token` challenges, tokens for Basic credentials, each token revoked after
+// `tokenUses` requests — a token that expires mid-run — and the Authorization header never forwarded);
+// `redirect: {match, to, status}` (matching requests are sent to another origin, e.g. a second proxy, with 307);
+// `syntheticTags: [...]` (extra tags in every tag list, e.g. 10,000 of them, paged with `paginateTags`);
+// `linkOrigin` (next-page Links point at another origin, e.g. a second proxy serving the same pages).
+// Every request records whether it carried credentials (`auth`: 'basic' | 'bearer' | 'none', never the value).
+//
 // Library: `const p = await startFlakyProxy({ target: 'http://127.0.0.1:5000', failures: 2 })`; `p.url`,
-// `p.requests` ([{method, path, status, injected}]), `p.injected`, `p.setFailures(n)`, `p.close()`.
+// `p.requests` ([{method, path, status, injected, auth}]), `p.injected`, `p.tokensIssued`, `p.expiredTokens`,
+// `p.redirected`, `p.setFailures(n)`, `p.close()`.
 // CLI:     `node scripts/harness/flaky-proxy.mjs --target http://127.0.0.1:5000 --port 5002 --failures 2
 //           [--match 'PUT /v2/.+/manifests/'] [--status 503] [--retry-after 1]` (prints its URL; Ctrl-C stops).
 import http from 'node:http'
@@ -21,6 +32,11 @@ export async function startFlakyProxy({
   retryAfter,
   reset = false,
   paginateTags = 0,
+  bursts,
+  tokenAuth,
+  redirect,
+  syntheticTags = [],
+  linkOrigin = '',
   port = 0
 } = {}) {
   const to = new URL(target)
@@ -28,15 +44,37 @@ export async function startFlakyProxy({
     throw new Error('flaky-proxy: local targets only')
   const matches = typeof match === 'function' ? match : req => match.test(`${req.method} ${req.url}`)
   const requests = []
+  const statuses = Array.isArray(status) ? status : [status]
   let left = failures
   let injected = 0
+  let matching = 0
+  let tokensIssued = 0
+  let expiredTokens = 0
+  let redirected = 0
+  const tokens = new Map() // token -> uses left
+  const fault = req => {
+    if (!matches(req)) return false
+    if (bursts) return matching++ % bursts.every < bursts.length
+    if (left <= 0) return false
+    left--
+    return true
+  }
   const server = http.createServer((req, res) => {
-    const record = { method: req.method, path: req.url, status: 0, injected: false }
+    const auth = req.headers.authorization ?? ''
+    const record = {
+      method: req.method,
+      path: req.url,
+      status: 0,
+      injected: false,
+      at: Date.now(),
+      auth: /^bearer /i.test(auth) ? 'bearer' : /^basic /i.test(auth) ? 'basic' : 'none'
+    }
     requests.push(record)
-    if (left > 0 && matches(req)) {
-      left--
+    if (tokenAuth && !authorized(req, res, record)) return
+    if (fault(req)) {
+      const injectedStatus = statuses[injected % statuses.length]
       injected++
-      record.status = reset ? 'reset' : status
+      record.status = reset ? 'reset' : injectedStatus
       record.injected = true
       if (reset) return req.socket.destroy()
       req.resume()
@@ -45,19 +83,30 @@ export async function startFlakyProxy({
         'docker-distribution-api-version': 'registry/2.0'
       }
       if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter)
-      res.writeHead(status, headers)
+      res.writeHead(injectedStatus, headers)
       res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected by flaky-proxy' }] }))
       return
     }
+    if (redirect && redirect.match.test(`${req.method} ${req.url}`)) {
+      redirected++
+      record.status = redirect.status ?? 307
+      req.resume()
+      res.writeHead(record.status, { location: `${redirect.to}${req.url}` })
+      return res.end()
+    }
     const tagsList = /^\/v2\/(.+)\/tags\/list(?:\?.*)?$/.exec(req.url)
-    if (paginateTags > 0 && req.method === 'GET' && tagsList) return paginate(req, res, record, tagsList[1])
+    if ((paginateTags > 0 || syntheticTags.length) && req.method === 'GET' && tagsList)
+      return paginate(req, res, record, tagsList[1])
+    const headers = { ...req.headers }
+    // The token-auth front's credentials are its own: the registry behind it is open.
+    if (tokenAuth) delete headers.authorization
     const upstream = http.request(
       {
         host: to.hostname.replace(/^\[|\]$/g, ''),
         port: to.port || 80,
         method: req.method,
         path: req.url,
-        headers: req.headers
+        headers
       },
       up => {
         record.status = up.statusCode
@@ -72,11 +121,60 @@ export async function startFlakyProxy({
     })
     req.pipe(upstream)
   })
+  /** Token auth in front of the registry; false when it answered the request itself (token or 401). */
+  function authorized(req, res, record) {
+    const url = new URL(req.url, 'http://proxy')
+    if (url.pathname === '/token') {
+      req.resume()
+      const basic = tokenAuth.username
+        ? `Basic ${Buffer.from(`${tokenAuth.username}:${tokenAuth.password}`).toString('base64')}`
+        : undefined
+      if (basic && req.headers.authorization !== basic) {
+        record.status = 401
+        res.writeHead(401, { 'content-type': 'application/json' })
+        res.end('{"details":"incorrect username or password"}')
+        return false
+      }
+      const token = `tok-${++tokensIssued}-${Math.random().toString(36).slice(2)}`
+      tokens.set(token, tokenAuth.tokenUses ?? Infinity)
+      record.status = 200
+      res.writeHead(200, { 'content-type': 'application/json' })
+      // Claims a long life: the proxy revokes it after tokenUses requests, as a registry may.
+      res.end(JSON.stringify({ token, expires_in: 300 }))
+      return false
+    }
+    const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]
+    const uses = given ? tokens.get(given) : undefined
+    if (uses !== undefined && uses > 0) {
+      tokens.set(given, uses - 1)
+      return true
+    }
+    if (uses === 0) expiredTokens++
+    req.resume()
+    const repo = /^\/v2\/(.+?)\/(?:tags|manifests|blobs)\//.exec(url.pathname)?.[1]
+    const actions = req.method === 'GET' || req.method === 'HEAD' ? 'pull' : 'pull,push'
+    const scope = repo ? `,scope="repository:${repo}:${actions}"` : ''
+    record.status = 401
+    res.writeHead(401, {
+      'content-type': 'application/json',
+      'docker-distribution-api-version': 'registry/2.0',
+      'www-authenticate': `Bearer realm="http://127.0.0.1:${server.address().port}/token",service="flaky-proxy"${scope}`
+    })
+    res.end(
+      JSON.stringify({
+        errors: [{ code: 'UNAUTHORIZED', message: uses === 0 ? 'token expired' : 'authentication required' }]
+      })
+    )
+    return false
+  }
+
   function paginate(req, res, record, name) {
     const query = new URL(req.url, 'http://proxy').searchParams
-    const n = Number(query.get('n') ?? paginateTags) || paginateTags
+    const pageSize = paginateTags || Infinity
+    const n = Number(query.get('n') ?? pageSize) || pageSize
     const last = query.get('last')
     const headers = { ...req.headers }
+    if (tokenAuth) delete headers.authorization
     const upstream = http.request(
       { host: to.hostname, port: to.port || 80, method: 'GET', path: `/v2/${name}/tags/list`, headers },
       up => {
@@ -84,16 +182,17 @@ export async function startFlakyProxy({
         up.on('data', d => (body += d))
         up.on('end', () => {
           record.status = up.statusCode
-          if (up.statusCode !== 200) {
+          if (up.statusCode !== 200 && !(up.statusCode === 404 && syntheticTags.length)) {
             res.writeHead(up.statusCode, up.headers)
             return res.end(body)
           }
-          const all = (JSON.parse(body).tags ?? []).sort()
+          const real = up.statusCode === 200 ? (JSON.parse(body).tags ?? []) : []
+          const all = [...new Set([...real, ...syntheticTags])].sort()
           const rest = last ? all.filter(t => t > last) : all
           const page = rest.slice(0, n)
           const out = { 'content-type': 'application/json; charset=utf-8' }
           if (rest.length > n)
-            out.link = `</v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1])}&n=${n}>; rel="next"`
+            out.link = `<${linkOrigin}/v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1])}&n=${n}>; rel="next"`
           res.writeHead(200, out)
           res.end(JSON.stringify({ name, tags: page }))
         })
@@ -119,6 +218,15 @@ export async function startFlakyProxy({
     requests,
     get injected() {
       return injected
+    },
+    get tokensIssued() {
+      return tokensIssued
+    },
+    get expiredTokens() {
+      return expiredTokens
+    },
+    get redirected() {
+      return redirected
     },
     setFailures(n) {
       left = n

@@ -140,6 +140,10 @@ export async function contextFromGit(options: {
   base?: RunContext
 }): Promise<RunContext> {
   const { cwd } = options
+  // The sha is positional to `git log`: hexadecimal only, so it can never read as an option.
+  if (options.sha !== undefined && !/^[0-9a-f]{1,64}$/i.test(options.sha)) {
+    throw new Error(`Invalid sha '${options.sha}'. Expected a commit SHA (hexadecimal).`)
+  }
   const sha = options.sha ?? (await git(cwd, ['rev-parse', 'HEAD']))
   let ref = options.ref
   if (options.pullRequest !== undefined) ref = `refs/pull/${options.pullRequest}/merge`

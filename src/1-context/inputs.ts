@@ -3,6 +3,15 @@
 import * as core from '@actions/core'
 import { maskSecret } from '../lib/secrets.js'
 import { parseSignInputs, SIGN_INPUT_DEFAULTS, type SignInputs } from './sign-inputs.js'
+import { checkPlatform } from '../lib/platform.js'
+import {
+  checkBakeFile,
+  checkBuilderName,
+  checkCacheScope,
+  checkImageReference,
+  checkRegistryHost,
+  checkTargetName
+} from '../lib/validate.js'
 
 /** Defaults of every input, exactly as action.yml declares them (a unit test keeps the two equal). */
 export const INPUT_DEFAULTS = {
@@ -23,7 +32,9 @@ export const INPUT_DEFAULTS = {
   sbom: 'true',
   provenance: 'mode=max',
   qemu: 'auto',
-  'qemu-image': 'tonistiigi/binfmt:latest',
+  // Runs --privileged: pinned by digest (the qemu-v10.2.3 index, as public workflows pin it), never a moving tag.
+  'qemu-image':
+    'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
   builder: '',
   driver: 'docker-container',
   'buildkit-image': 'moby/buildkit:buildx-stable-1',
@@ -223,6 +234,24 @@ function builderInputs(
   }
 }
 
+/**
+ * Values that reach a command line or an option string, checked before any command runs (see lib/validate.ts):
+ * none can become a flag or add options to the string it is pasted into. The registry is lower-cased, as docker
+ * stores logins (`GHCR.IO` is ghcr.io, default login included).
+ */
+function checkCommandValues(inputs: Inputs): void {
+  inputs.files.forEach(f => checkBakeFile(f))
+  inputs.targets.forEach(t => checkTargetName(t))
+  inputs.platforms.forEach(p => checkPlatform(p))
+  inputs.registry = checkRegistryHost(inputs.registry)
+  checkImageReference(inputs.qemuImage, 'qemu-image')
+  checkImageReference(inputs.buildkitImage, 'buildkit-image')
+  if (inputs.sbom.enabled && inputs.sbom.generator)
+    checkImageReference(inputs.sbom.generator, 'sbom generator')
+  if (inputs.builder) checkBuilderName(inputs.builder)
+  checkCacheScope(inputs.cacheScope)
+}
+
 /** Builds the Inputs from a getter (core.getInput in Actions, CLI flags elsewhere); empty means default. */
 export function parseInputs(get: (name: InputName) => string): Inputs {
   const value = (name: InputName): string => {
@@ -265,11 +294,7 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
   }
   if (inputs.files.length === 0) throw new Error('Invalid files: give at least one bake file.')
   if (inputs.targets.length === 0) throw new Error('Invalid targets: give at least one bake target or group.')
-  if (/[\s/]/.test(inputs.registry)) {
-    throw new Error(
-      `Invalid registry '${inputs.registry}'. Expected a host name such as ghcr.io or localhost:5000.`
-    )
-  }
+  checkCommandValues(inputs)
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)
   for (const [name, v] of Object.entries(inputs)) {

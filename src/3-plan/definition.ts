@@ -2,6 +2,7 @@
 // targets, with the bake variables the action provides (REGISTRY, IMAGE_PREFIX, VERSION) in its environment.
 import { run, ExecError } from '../lib/exec.js'
 import { allowArgs, type FsGrants } from './entitlements.js'
+import { checkBakeFile } from '../lib/validate.js'
 
 /** One target of `bake --print` (buildx 0.13: lists of strings, labels/args as maps). */
 export interface BakeTarget {
@@ -44,6 +45,9 @@ export interface BakeInvocation {
 
 /** Arguments shared by --print and the build: builder, entitlements, files, user's --set. */
 export function bakeArgs(inv: BakeInvocation): string[] {
+  // Checked here too, whoever built the invocation: `-` would make bake wait on standard input, which the exec
+  // wrapper leaves open (targets are checked as inputs, and come after `--`).
+  inv.files.forEach(f => checkBakeFile(f))
   const args = ['buildx', 'bake']
   if (inv.builder) args.push('--builder', inv.builder)
   args.push(...allowArgs(inv.grants, inv.allow))
@@ -70,7 +74,8 @@ export function parseDefinition(json: string): BakeDefinition {
 export async function printDefinition(
   inv: BakeInvocation
 ): Promise<{ definition: BakeDefinition; json: string }> {
-  const args = [...bakeArgs(inv), '--print', ...inv.targets]
+  // `--`: targets are positional; none can read as a flag (they are also checked as names on input).
+  const args = [...bakeArgs(inv), '--print', '--', ...inv.targets]
   try {
     const r = await run('docker', args, { cwd: inv.workdir, env: inv.env, silent: true })
     return { definition: parseDefinition(r.stdout), json: r.stdout.trim() }

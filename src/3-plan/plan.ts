@@ -3,13 +3,13 @@
 // mode=max provenance would publish credential-like build args), and the per-target plan, logged per target.
 import * as core from '@actions/core'
 import path from 'node:path'
-import { printDefinition, type BakeInvocation } from './definition.js'
+import { printDefinition, type BakeDefinition, type BakeInvocation } from './definition.js'
 import { labelMap, planTargets, type PlanOptions, type TargetPlan } from './targets.js'
 import { ghaAvailable } from './cache.js'
 import { isDefaultBranch, type RepoInfo, type RunContext } from '../1-context/context.js'
 import { splitList, type Inputs } from '../1-context/inputs.js'
 import type { PushDecision } from '../1-context/push-decision.js'
-import { assertNoSecretBuildArgs } from './secret-guard.js'
+import { assertFinalDefinition } from './secret-guard.js'
 import { fsGrants } from './entitlements.js'
 import type { MetaResult } from '../2-tags/index.js'
 
@@ -103,12 +103,6 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     notes.push(why)
   }
   const { definition } = await printDefinition(invocation)
-  const records = o.push.push && inputs.provenance.enabled ? `mode=${inputs.provenance.mode}` : 'false'
-  const allowed = assertNoSecretBuildArgs(definition, {
-    provenance: records,
-    allow: inputs.allowSecretBuildArgs
-  })
-  if (allowed.length) core.info(`Secret guard: allowed build args ${allowed.map(f => f.arg).join(', ')}`)
   const plans = planTargets(definition, {
     ...imageOptions(inputs, invocation, meta, o.push.push),
     cache: inputs.cache,
@@ -122,9 +116,31 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     sbom: inputs.sbom,
     provenance: inputs.provenance
   })
+  guardPlan(definition, plans, inputs.allowSecretBuildArgs)
   logPlan(plans, cacheWrite)
   invocation.grants = fsGrants(plans)
   return { invocation, plans, notes }
+}
+
+/**
+ * The secret guard on the attestations the build will run with, before any builder or QEMU: the override's for
+ * image targets (it sets both types), a target's own for the others (the override leaves them alone). `set`
+ * lines are already in this definition for those; for image targets they apply over the override, so the
+ * main action checks the final definition again when there are any (secret-guard.ts).
+ */
+export function guardPlan(
+  definition: BakeDefinition,
+  plans: Pick<TargetPlan, 'target' | 'producesImage' | 'attest'>[],
+  allow: boolean | string[]
+): void {
+  const effective = Object.fromEntries(
+    plans.map(p => {
+      const t = definition.target[p.target]
+      return [p.target, { args: t?.args, attest: p.producesImage ? p.attest : t?.attest }]
+    })
+  )
+  const allowed = assertFinalDefinition({ target: effective }, { allow })
+  if (allowed.length) core.info(`Secret guard: allowed build args ${allowed.map(f => f.arg).join(', ')}`)
 }
 
 function logPlan(plans: TargetPlan[], cacheWrite: boolean): void {

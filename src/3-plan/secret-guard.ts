@@ -1,7 +1,11 @@
 // Secret guard: `mode=max` provenance records every build argument's value in an attestation that anyone who
 // can pull the image can read (https://docs.docker.com/build/metadata/attestations/slsa-provenance/). Before
 // building, refuse build args that look like credentials — by name or by value — and point to build secrets.
-// Findings name the target and the argument, never the value.
+// Findings name the target and the argument, never the value. Two checks: one on the inputs before anything is
+// set up (fails fast), and one on the FINAL definition — the user's files, the action's override file and the
+// `set` lines, as `bake --print` resolves them — because a `set` line (`*.attest=type=provenance,mode=max`) or a
+// target the override leaves alone (non-image output) can turn max provenance on whatever the inputs say.
+import { detectSecretValue, isCredentialName } from '../lib/secret-shapes.js'
 
 export interface SecretFinding {
   target: string
@@ -12,92 +16,13 @@ export interface SecretFinding {
 
 /** The subset of `docker buildx bake --print` JSON this module reads. */
 export interface BakeDefinition {
-  target?: Record<string, { args?: Record<string, string | null | undefined> } | undefined>
+  target?: Record<
+    string,
+    { args?: Record<string, string | null | undefined>; attest?: unknown[] } | undefined
+  >
 }
 
-// Word parts (split on `_`, `-`, `.` and camelCase) that make a name credential-like. A part matches when it is
-// one of these or ends with one (`DBPASSWORD`, `NPMTOKEN`); KEY only as a whole part or in known compounds, so
-// `KEYBOARD_LAYOUT`, `MONKEY` and `TURKEY` do not match.
-const SECRET_WORDS = ['TOKEN', 'TOKENS', 'SECRET', 'SECRETS', 'PASSWORD', 'PASSWORDS', 'PASSWD', 'PASSPHRASE']
-const KEY_WORDS = new Set([
-  'KEY',
-  'KEYS',
-  'APIKEY',
-  'ACCESSKEY',
-  'SECRETKEY',
-  'PRIVATEKEY',
-  'SSHKEY',
-  'AUTHKEY',
-  'LICENSEKEY',
-  'MASTERKEY',
-  'SIGNINGKEY',
-  'ENCRYPTIONKEY',
-  'CREDENTIAL',
-  'CREDENTIALS',
-  'CREDS'
-])
-// A credential word followed by one of these names something about the credential, not the credential itself
-// (`TOKEN_URL`, `SSH_KEY_PATH`, `GPG_KEY_ID`); one preceded by these is not secret (`PUBLIC_KEY`, `CACHE_KEY`).
-const METADATA_AFTER = new Set([
-  'ID',
-  'NAME',
-  'URL',
-  'URI',
-  'PATH',
-  'FILE',
-  'DIR',
-  'TYPE',
-  'ENDPOINT',
-  'HOST',
-  'SERVER',
-  'LENGTH',
-  'FORMAT'
-])
-const HARMLESS_BEFORE = new Set(['PUBLIC', 'PUB', 'CACHE', 'SORT', 'PRIMARY', 'PARTITION', 'FOREIGN'])
-
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split(/[_\-.\s]+/)
-    .filter(Boolean)
-    .map(w => w.toUpperCase())
-}
-
-/** True when a build-arg name looks like it carries a credential. */
-export function isCredentialName(name: string): boolean {
-  const parts = words(name)
-  return parts.some((part, i) => {
-    const credential = KEY_WORDS.has(part) || SECRET_WORDS.some(w => part === w || part.endsWith(w))
-    if (!credential) return false
-    if (i + 1 < parts.length && METADATA_AFTER.has(parts[i + 1])) return false
-    if (i > 0 && HARMLESS_BEFORE.has(parts[i - 1])) return false
-    return true
-  })
-}
-
-// Well-known token formats (public, documented prefixes). Anchored on word boundaries so substrings of longer
-// identifiers do not match by accident.
-const VALUE_PATTERNS: [string, RegExp][] = [
-  ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{30,}/],
-  ['GitHub fine-grained token', /\bgithub_pat_[A-Za-z0-9_]{20,}/],
-  ['GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}/],
-  ['AWS access key', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
-  ['Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
-  ['private key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/],
-  ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
-  ['npm token', /\bnpm_[A-Za-z0-9]{36}\b/],
-  ['PyPI token', /\bpypi-AgE[A-Za-z0-9_-]{50,}/],
-  ['Docker Hub token', /\bdckr_pat_[A-Za-z0-9_-]{20,}/],
-  ['Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
-  ['Stripe key', /\b[rs]k_live_[0-9A-Za-z]{20,}/],
-  ['OpenAI/Anthropic key', /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}/],
-  ['password in URL', /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@[^\s/]+/i]
-]
-
-/** The token format a value matches, if any. */
-export function detectSecretValue(value: string): string | undefined {
-  return VALUE_PATTERNS.find(([, re]) => re.test(value))?.[0]
-}
+export { detectSecretValue, isCredentialName }
 
 /**
  * Build args of every target in `definition` that look like credentials. `allow` lists argument names the user
@@ -137,20 +62,69 @@ export function assertNoSecretBuildArgs(
   {
     provenance,
     allow = false,
-    input = 'allow-secret-build-args'
-  }: { provenance: string; allow?: boolean | string[]; input?: string }
+    input = 'allow-secret-build-args',
+    source = ''
+  }: { provenance: string; allow?: boolean | string[]; input?: string; source?: string }
 ): SecretFinding[] {
   if (!provenanceRecordsArgs(provenance)) return []
   const findings = findSecretBuildArgs(definition, allow)
-  if (findings.length === 0) return []
+  if (findings.length === 0) return allow === false ? [] : findSecretBuildArgs(definition, false)
   const lines = findings.map(f => `  target "${f.target}", build arg ${f.arg}: ${f.why}`)
   throw new Error(
     [
-      `Refusing to build: provenance mode=max records build-arg values in an attestation anyone who can pull the image can read.`,
+      `Refusing to build: provenance mode=max${source} records build-arg values in an attestation anyone who can pull the image can read.`,
       ...lines,
       `Pass credentials as build secrets instead (bake: secret = ["id=${findings[0].arg.toLowerCase()},env=${findings[0].arg}"];` +
         ` Dockerfile: RUN --mount=type=secret,id=${findings[0].arg.toLowerCase()} ...; CLI: --secret).`,
       `If these are not credentials, list them in \`${input}\` (or set it to \`true\`), or use provenance mode=min.`
     ].join('\n')
   )
+}
+
+/**
+ * True when a target's resolved `attest` list records build-arg values: a provenance entry with mode=max that is
+ * not disabled. buildx < 0.19 prints entries as CSV strings, newer ones as objects; both are read.
+ */
+export function attestRecordsArgs(attest: unknown[] | undefined): boolean {
+  return (attest ?? []).some(entry => {
+    let fields: Record<string, unknown>
+    if (typeof entry === 'string') {
+      fields = Object.fromEntries(
+        entry.split(',').map(f => {
+          const eq = f.indexOf('=')
+          return eq < 0
+            ? [f.trim().toLowerCase(), '']
+            : [f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1).trim()]
+        })
+      )
+    } else if (entry && typeof entry === 'object') {
+      fields = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k.toLowerCase(), v]))
+    } else return false
+    const disabled = fields.disabled === true || String(fields.disabled ?? '').toLowerCase() === 'true'
+    return (
+      String(fields.type ?? '').toLowerCase() === 'provenance' &&
+      !disabled &&
+      String(fields.mode ?? '').toLowerCase() === 'max'
+    )
+  })
+}
+
+/**
+ * The guard on the final definition (files + override file + `set` lines, as `bake --print` resolved them):
+ * every target whose resolved attestations record build args is checked, whatever turned provenance on.
+ */
+export function assertFinalDefinition(
+  definition: BakeDefinition,
+  { allow = false, input = 'allow-secret-build-args' }: { allow?: boolean | string[]; input?: string } = {}
+): SecretFinding[] {
+  const recording: BakeDefinition = { target: {} }
+  for (const [name, t] of Object.entries(definition.target ?? {})) {
+    if (attestRecordsArgs(t?.attest)) (recording.target as Record<string, typeof t>)[name] = t
+  }
+  return assertNoSecretBuildArgs(recording, {
+    provenance: 'mode=max',
+    allow,
+    input,
+    source: ' (as the final bake definition resolves it: files, override file and set lines)'
+  })
 }

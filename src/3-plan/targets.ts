@@ -4,6 +4,7 @@
 import type { BakeDefinition, BakeTarget } from './definition.js'
 import { cacheEntries, type CacheEntries } from './cache.js'
 import type { CacheMode, Provenance, Sbom } from '../1-context/inputs.js'
+import { checkPlatform } from '../lib/platform.js'
 
 export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64']
 /**
@@ -164,6 +165,8 @@ export function planTarget(name: string, t: BakeTarget, o: PlanOptions): TargetP
   const nonImage = declared.find(type => !IMAGE_OUTPUTS.has(type))
   const { image, source } = resolveImage(name, t, o)
   const platforms = o.platforms.length ? o.platforms : t.platforms?.length ? t.platforms : DEFAULT_PLATFORMS
+  // A typo fails here, naming the target, not inside the QEMU install.
+  platforms.forEach(p => checkPlatform(p, `the platforms of target '${name}'`))
   const plan: TargetPlan = {
     target: name,
     producesImage: nonImage === undefined,

@@ -33,7 +33,7 @@ export async function inspectBuilder(
   hint = "Check the builder input; 'docker buildx ls' lists the builders."
 ): Promise<{ name: string; driver: string; platforms: string[] }> {
   const args = ['buildx', 'inspect', '--bootstrap']
-  if (name) args.push(name)
+  if (name) args.push('--', name)
   const r = await run('docker', args, { silent: true, ignoreReturnCode: true })
   if (r.exitCode !== 0) {
     const reason = lastMeaningfulLine(r.stderr || r.stdout).replace(/^ERROR:\s*/, '')
@@ -159,7 +159,7 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
 
 /** Post step: remove a builder this action created; warns, never fails. */
 export async function removeBuilder(name: string): Promise<void> {
-  const r = await run('docker', ['buildx', 'rm', '--force', name], { ignoreReturnCode: true })
+  const r = await run('docker', ['buildx', 'rm', '--force', '--', name], { ignoreReturnCode: true })
   if (r.exitCode === 0) core.info(`Removed builder '${name}'`)
   else core.warning(`Could not remove builder '${name}': ${(r.stderr || r.stdout).trim()}`)
 }

@@ -7,6 +7,8 @@ import path from 'node:path'
 import { run } from '../lib/exec.js'
 import type { QemuMode } from '../1-context/inputs.js'
 import { withRetry } from '../lib/retry.js'
+import { checkPlatform } from '../lib/platform.js'
+import { checkImageReference } from '../lib/validate.js'
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 
@@ -85,6 +87,7 @@ export function planQemu(
 }
 
 export async function setupQemu(mode: QemuMode, platforms: string[], image: string): Promise<QemuPlan> {
+  platforms.forEach(p => checkPlatform(p))
   const plan = planQemu(mode, platforms)
   core.info(
     `Native: ${plan.native.join(', ') || 'none of the requested'}; handlers present: ${plan.present.join(', ') || 'none'}`
@@ -94,8 +97,10 @@ export async function setupQemu(mode: QemuMode, platforms: string[], image: stri
     return plan
   }
   core.info(`Installing QEMU handlers for ${plan.install.join(', ')} with ${image}`)
+  // The image is positional to a --privileged run: checked as an image reference, and after `--`.
+  checkImageReference(image, 'qemu-image')
   await withRetry(`QEMU install from ${image}`, () =>
-    run('docker', ['run', '--privileged', '--rm', image, '--install', plan.install.join(',')])
+    run('docker', ['run', '--privileged', '--rm', '--', image, '--install', plan.install.join(',')])
   )
   return plan
 }

@@ -104,6 +104,7 @@ export async function runBake(
     '--metadata-file',
     metadataPath,
     '--progress=plain',
+    '--',
     ...inv.targets
   ]
   // Buildx checks a write path that does not exist yet against its nearest existing parent, which the action

@@ -1,19 +1,13 @@
 // A small Docker Registry HTTP API v2 client (https://distribution.github.io/distribution/spec/api/) on global
 // fetch: list tags, read a manifest or index, resolve a tag to its digest; uploads (blobs, manifests) are in
-// src/registry-upload.ts on this client's transport. Auth: anonymous, Basic, and the
-// Bearer token flow (https://distribution.github.io/distribution/spec/auth/token/) with username/password.
-// Every operation goes through withRetry (5xx/429/connection resets, Retry-After honoured). Credentials never
-// appear in errors or logs: messages carry the method, the URL (which never holds credentials) and the status.
-import {
-  sha256,
-  uploadBlob,
-  uploadManifest,
-  type BlobSource,
-  type RegistryTransport,
-  type RequestOptions
-} from './upload.js'
-import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
-import { maskSecret } from '../lib/secrets.js'
+// upload.ts. HTTP, auth and the rules that keep credentials with their origin are in transport.ts.
+// Every operation runs under the retry policy (5xx/429/connection resets/timeouts, Retry-After honoured) and one
+// time limit for the whole operation. What a registry answers is bounded (pages, bytes) and checked: a manifest's
+// bytes must hash to the digest asked for or announced, since they may be pushed again under other tags.
+// Credentials never appear in errors or logs: messages carry the method, the URL and the status.
+import { createHash } from 'node:crypto'
+import { uploadBlob, uploadManifest, type BlobSource, type RegistryTransport } from './upload.js'
+import { withRetry, type RetryOptions } from '../lib/retry.js'
 import {
   ALL_MANIFEST_TYPES,
   MEDIA_TYPES,
@@ -23,41 +17,29 @@ import {
 } from './manifest.js'
 import { deleteManifest, listReferrers, probeDelete } from './delete.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
+import { NetworkError, operation, Transport, type CredentialSource, type Credentials } from './transport.js'
+import { LIMITS, readLimited } from './http-body.js'
 
-export interface Credentials {
-  username: string
-  password: string
-}
+export { NetworkError, parseChallenge, type CredentialSource, type Credentials } from './transport.js'
 
 export interface RegistryClientOptions {
-  /** Credentials per registry host as users write it (`ghcr.io`, `localhost:5001`). */
-  credentials?: Record<string, Credentials | undefined>
-  /** Credentials of a host `credentials` does not list (the docker config and its helpers: credentials.ts). */
-  resolver?: (registry: string) => Promise<Credentials | undefined>
+  /**
+   * Credentials per registry host as users write it (`ghcr.io`, `localhost:5001`), or a source asked lazily, once
+   * per host, when that registry asks for credentials (e.g. the docker config's logins and credential helpers).
+   */
+  credentials?: Record<string, Credentials | undefined> | CredentialSource
   /** Retry policy of every operation. */
   retry?: RetryOptions
-  /** Hosts reached over plain HTTP. Default: localhost, 127.0.0.1 and [::1] (as Docker does). */
+  /** Hosts reached over plain HTTP. Default: loopback only (localhost, 127.0.0.0/8, [::1]), as Docker does. */
   plainHttp?: (registry: string) => boolean
   /** Page size asked of the tags list (registries may cap it). */
   pageSize?: number
-}
-
-interface Challenge {
-  scheme: string
-  params: Record<string, string>
-}
-
-/** Parses a WWW-Authenticate header: `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */
-export function parseChallenge(header: string): Challenge | undefined {
-  const m = /^\s*(\w+)\s*(.*)$/s.exec(header)
-  if (!m) return undefined
-  const params: Record<string, string> = {}
-  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?/g
-  let p: RegExpExecArray | null
-  while ((p = re.exec(m[2])) !== null) {
-    params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]
-  }
-  return { scheme: m[1].toLowerCase(), params }
+  /** Most pages of one tag list (default 1000); more is an error, not a silent cut. */
+  maxTagPages?: number
+  /** Time limit of one request, body included (default 120 s). */
+  requestTimeoutMs?: number
+  /** Time limit of one operation, every page, retry and back-off included (default 10 min). */
+  operationTimeoutMs?: number
 }
 
 /** The next page from a `Link: </v2/…?last=x&n=100>; rel="next"` header, resolved against `base`. */
@@ -70,27 +52,6 @@ export function nextLink(header: string | null, base: string): string | undefine
   return undefined
 }
 
-/** An error reaching a registry at all (reset, refused, DNS), with the cause's code for the retry policy. */
-export class NetworkError extends Error {
-  readonly code?: string
-  constructor(method: string, url: string, cause: unknown) {
-    const c = cause as { message?: string; code?: string; cause?: { code?: string; message?: string } }
-    const code = c?.cause?.code ?? c?.code
-    super(`${method} ${url}: ${c?.cause?.message ?? c?.message ?? String(cause)}${code ? ` (${code})` : ''}`)
-    this.name = 'NetworkError'
-    this.code = code
-  }
-}
-
-/** fetch, with network failures turned into NetworkError (a plain Error carrying `code`). */
-async function send(method: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, method })
-  } catch (e) {
-    throw new NetworkError(method, typeof url === 'string' ? url : `${url.origin}${url.pathname}`, e)
-  }
-}
-
 /** An image reference from text or as parsed. */
 const toRef = (image: string | ImageRef): ImageRef =>
   typeof image === 'string' ? parseImageRef(image) : image
@@ -98,59 +59,98 @@ const toRef = (image: string | ImageRef): ImageRef =>
 /** The tag or digest a reference names (`latest` when neither). */
 const referenceOf = (ref: ImageRef): string => ref.digest ?? ref.tag ?? 'latest'
 
+/** `sha256:…` (or `sha512:…`) of bytes, in the algorithm of `like`. */
+function digestOf(bytes: Buffer, like = 'sha256:'): string {
+  const algorithm = like.startsWith('sha512:') ? 'sha512' : 'sha256'
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`
+}
+
 export class RegistryClient {
-  private readonly tokens = new Map<string, { header: string; expires: number }>()
-  /** What the resolver answered per registry (asked once, at the first challenge). */
-  private readonly resolved = new Map<string, Credentials | undefined>()
-  /** What the uploads of registry-upload.ts use of this client. */
-  private readonly transport: RegistryTransport = {
-    repositoryUrl: ref => this.repositoryUrl(ref),
-    request: (method, url, ref, options) => this.request(method, url, ref, options),
-    attempt: (what, ref, fn) => this.attempt(what, ref, fn)
-  }
+  private readonly http: Transport
+  /** What the uploads of upload.ts use of this client. */
+  private readonly transport: RegistryTransport
 
   constructor(private readonly options: RegistryClientOptions = {}) {
-    for (const c of Object.values(options.credentials ?? {})) if (c?.password) maskSecret(c.password)
-  }
-
-  /** `<scheme>://<host>/v2/<repository>`: plain HTTP for local registries, as Docker does. */
-  private repositoryUrl(ref: ImageRef): string {
-    const host = ref.registry === 'docker.io' ? 'registry-1.docker.io' : ref.registry
-    const plain = this.options.plainHttp ?? (r => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(r))
-    return `${plain(ref.registry) ? 'http' : 'https'}://${host}/v2/${ref.repository}`
+    this.http = new Transport(options)
+    this.transport = {
+      repositoryUrl: ref => this.http.repositoryUrl(ref),
+      request: (method, url, ref, o) => this.http.request(method, url, ref, o),
+      attempt: (what, ref, fn) => this.attempt(what, ref, fn)
+    }
   }
 
   /** Tags of an image, across all pages; undefined when the repository does not exist. */
   async listTags(image: string | ImageRef): Promise<string[] | undefined> {
     const ref = toRef(image)
-    return this.attempt(`list tags of ${imageName(ref)}`, ref, async () => {
+    const name = imageName(ref)
+    const maxPages = this.options.maxTagPages ?? 1000
+    return this.attempt(`list tags of ${name}`, ref, async () => {
       const tags: string[] = []
       const n = this.options.pageSize ? `?n=${this.options.pageSize}` : ''
-      let url: string | undefined = `${this.repositoryUrl(ref)}/tags/list${n}`
-      while (url) {
-        const res = await this.request('GET', url, ref, { accept: 'application/json' })
-        if (res.status === 404) return undefined
-        const body = (await res.json()) as { tags?: string[] | null }
+      const read = new Set<string>()
+      let url: string | undefined = `${this.http.repositoryUrl(ref)}/tags/list${n}`
+      for (let page = 1; url; page++) {
+        if (page > maxPages) {
+          throw new Error(`The tags of ${name} span more than ${maxPages} pages; refusing to read further`)
+        }
+        read.add(url)
+        const res = await this.http.request('GET', url, ref, { accept: 'application/json' })
+        if (res.status === 404) {
+          await res.body?.cancel()
+          // Only the first page's 404 means "no such repository"; later, the listing broke half-way.
+          if (page === 1) return undefined
+          throw new Error(`GET page ${page} of the tags of ${name}: 404 (the listing broke off half-way)`)
+        }
+        const bytes = await readLimited(res, LIMITS.tagPage, `GET page ${page} of the tags of ${name}`)
+        const body = JSON.parse(bytes.toString('utf8')) as { tags?: string[] | null }
         tags.push(...(body.tags ?? []))
         url = nextLink(res.headers.get('link'), url)
+        if (url && read.has(url)) {
+          throw new Error(
+            `The tag list of ${name} loops back to a page already read (${new URL(url).search})`
+          )
+        }
       }
       return tags
     })
   }
 
-  /** A manifest or index by tag or digest; undefined when there is no such tag/repository. */
+  /**
+   * A manifest or index by tag or digest; undefined when there is no such tag/repository. Its bytes must hash to
+   * the digest asked for and to the Docker-Content-Digest announced: the digest returned is the hash of the bytes.
+   */
   async getManifest(
     image: string | ImageRef,
     accept: string[] = ALL_MANIFEST_TYPES
   ): Promise<Manifest | undefined> {
     const ref = toRef(image)
-    return this.attempt(`get manifest ${imageName(ref)}:${referenceOf(ref)}`, ref, async () => {
+    const what = `get manifest ${imageName(ref)}${ref.digest ? '@' : ':'}${referenceOf(ref)}`
+    return this.attempt(what, ref, async () => {
       const res = await this.manifestRequest('GET', ref, accept)
-      if (res.status === 404) return undefined
-      const bytes = Buffer.from(await res.arrayBuffer())
+      if (res.status === 404) {
+        await res.body?.cancel()
+        return undefined
+      }
+      const bytes = await readLimited(res, LIMITS.manifest, what)
+      const announced = res.headers.get('docker-content-digest') ?? undefined
+      const digest = digestOf(bytes, ref.digest ?? announced)
+      if (ref.digest && digest !== ref.digest) {
+        throw new Error(
+          `${what}: the registry served bytes whose digest is ${digest}, not the ${ref.digest} asked for`
+        )
+      }
+      if (announced && digestOf(bytes, announced) !== announced) {
+        throw new Error(
+          `${what}: the registry announced Docker-Content-Digest ${announced}, but the bytes hash to ${digestOf(bytes, announced)}`
+        )
+      }
       const raw = bytes.toString('utf8')
-      const json = JSON.parse(raw) as ManifestJson
-      const digest = res.headers.get('docker-content-digest') ?? sha256(bytes)
+      let json: ManifestJson
+      try {
+        json = JSON.parse(raw) as ManifestJson
+      } catch {
+        throw new Error(`${what}: the registry served something that is not JSON`)
+      }
       const mediaType = json.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? ''
       return { digest, mediaType, raw, json }
     })
@@ -181,39 +181,41 @@ export class RegistryClient {
   /**
    * The referrers API (`GET /v2/<name>/referrers/<digest>`, OCI distribution 1.1): the index of the manifests
    * whose `subject` is `digest`. Undefined when the registry answers 404: it has no referrers API, and
-   * src/6-registry/referrers.ts falls back to the referrers tag schema.
+   * referrers.ts falls back to the referrers tag schema.
    */
   async getReferrers(image: string | ImageRef, digest: string): Promise<ManifestJson | undefined> {
     const ref = toRef(image)
-    return this.attempt(`list referrers of ${imageName(ref)}@${digest}`, ref, async () => {
-      const url = `${this.repositoryUrl(ref)}/referrers/${digest}`
-      const res = await this.request('GET', url, ref, { accept: MEDIA_TYPES.ociIndex })
+    const what = `list referrers of ${imageName(ref)}@${digest}`
+    return this.attempt(what, ref, async () => {
+      const url = `${this.http.repositoryUrl(ref)}/referrers/${digest}`
+      const res = await this.http.request('GET', url, ref, { accept: MEDIA_TYPES.ociIndex })
       if (res.status === 404) {
         await res.body?.cancel()
         return undefined
       }
-      return (await res.json()) as ManifestJson
+      return JSON.parse((await readLimited(res, LIMITS.manifest, what)).toString('utf8')) as ManifestJson
     })
   }
 
   /** A blob's bytes (a signature bundle, a config); undefined when the repository does not have it. */
   async getBlob(image: string | ImageRef, digest: string): Promise<Buffer | undefined> {
     const ref = toRef(image)
-    return this.attempt(`get blob ${digest.slice(0, 19)} of ${imageName(ref)}`, ref, async () => {
-      const res = await this.request('GET', `${this.repositoryUrl(ref)}/blobs/${digest}`, ref, {
+    const what = `get blob ${digest.slice(0, 19)} of ${imageName(ref)}`
+    return this.attempt(what, ref, async () => {
+      const res = await this.http.request('GET', `${this.http.repositoryUrl(ref)}/blobs/${digest}`, ref, {
         accept: '*/*'
       })
       if (res.status === 404) {
         await res.body?.cancel()
         return undefined
       }
-      const bytes = Buffer.from(await res.arrayBuffer())
-      if (sha256(bytes) !== digest) throw new Error(`blob ${digest} of ${imageName(ref)} has other content`)
+      const bytes = await readLimited(res, LIMITS.manifest, what)
+      if (digestOf(bytes, digest) !== digest) throw new Error(`${what}: the bytes hash to another digest`)
       return bytes
     })
   }
 
-  /** Uploads one blob unless the repository already has it (see registry-upload.ts). */
+  /** Uploads one blob unless the repository already has it (see upload.ts). */
   async pushBlob(
     image: string | ImageRef,
     blob: BlobSource,
@@ -248,104 +250,24 @@ export class RegistryClient {
 
   /** GET or HEAD of the manifest a reference names (its digest, else its tag, else `latest`). */
   private manifestRequest(method: 'GET' | 'HEAD', ref: ImageRef, accept: string[]): Promise<Response> {
-    const url = `${this.repositoryUrl(ref)}/manifests/${referenceOf(ref)}`
-    return this.request(method, url, ref, { accept: accept.join(', ') })
+    const url = `${this.http.repositoryUrl(ref)}/manifests/${referenceOf(ref)}`
+    return this.http.request(method, url, ref, { accept: accept.join(', ') })
   }
 
-  /** Runs one operation under the retry policy; an unreachable registry says which one, and what was tried. */
+  /**
+   * Runs one operation under the retry policy and its time limit; an unreachable registry says which one, and
+   * what was tried.
+   */
   private async attempt<T>(what: string, ref: ImageRef, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withRetry(what, fn, this.options.retry)
+      return await operation(what, this.options.operationTimeoutMs ?? 600_000, () =>
+        withRetry(what, fn, this.options.retry)
+      )
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e
       throw new Error(`Cannot ${what}: the registry ${ref.registry} is unreachable (${e.message})`, {
         cause: e
       })
     }
-  }
-
-  /**
-   * One HTTP request with auth: tries with a cached credential, answers a 401 challenge once (Basic or
-   * Bearer), and turns any status other than 2xx/404 into an HttpError (with Retry-After for 429/503).
-   */
-  private async request(
-    method: string,
-    url: string,
-    ref: ImageRef,
-    { accept, push = false, actions, headers: extra = {}, body }: RequestOptions
-  ): Promise<Response> {
-    const scope = `repository:${ref.repository}:${actions ?? (push ? 'pull,push' : 'pull')}`
-    const cacheKey = `${ref.registry} ${scope}`
-    const headers: Record<string, string> = { accept, ...extra }
-    const cached = this.tokens.get(cacheKey)
-    if (cached && cached.expires > Date.now()) headers.authorization = cached.header
-    // A body is made anew for each send (a file stream cannot be replayed after a 401 challenge).
-    const init = (h: Record<string, string>): RequestInit => {
-      const b = body?.()
-      return { headers: h, redirect: 'follow', body: b, ...(b ? { duplex: 'half' } : {}) } as RequestInit
-    }
-    let res = await send(method, url, init(headers))
-    if (res.status === 401) {
-      await res.body?.cancel()
-      const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '')
-      const auth = challenge ? await this.authorize(ref, challenge, scope) : undefined
-      if (!auth) throw new HttpError(`${method} ${url}: 401 Unauthorized (${this.credentialNote(ref)})`, 401)
-      this.tokens.set(cacheKey, auth)
-      res = await send(method, url, init({ ...headers, authorization: auth.header }))
-    }
-    if (res.ok || res.status === 404) return res
-    const detail = method === 'HEAD' ? '' : (await res.text().catch(() => '')).slice(0, 300).trim()
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'))
-    const why = res.status === 401 || res.status === 403 ? ` (${this.credentialNote(ref)})` : ''
-    throw new HttpError(
-      `${method} ${url}: ${res.status} ${res.statusText}${why}${detail ? `: ${detail}` : ''}`,
-      res.status,
-      retryAfter
-    )
-  }
-
-  private credentialNote(ref: ImageRef): string {
-    const creds = this.options.credentials?.[ref.registry] ?? this.resolved.get(ref.registry)
-    return creds ? `as ${creds.username}` : 'anonymous'
-  }
-
-  /** The given credentials of a registry, else the resolver's answer (asked once). */
-  private async credentialsFor(registry: string): Promise<Credentials | undefined> {
-    const given = this.options.credentials?.[registry]
-    if (given || !this.options.resolver) return given
-    if (!this.resolved.has(registry)) this.resolved.set(registry, await this.options.resolver(registry))
-    return this.resolved.get(registry)
-  }
-
-  private async authorize(
-    ref: ImageRef,
-    challenge: Challenge,
-    scope: string
-  ): Promise<{ header: string; expires: number } | undefined> {
-    const creds = await this.credentialsFor(ref.registry)
-    const basic = creds
-      ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-      : undefined
-    if (challenge.scheme === 'basic') return basic ? { header: basic, expires: Infinity } : undefined
-    if (challenge.scheme !== 'bearer' || !challenge.params.realm) return undefined
-    const tokenUrl = new URL(challenge.params.realm)
-    if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service)
-    tokenUrl.searchParams.set('scope', challenge.params.scope ?? scope)
-    const res = await send('GET', tokenUrl, { headers: basic ? { authorization: basic } : {} })
-    if (!res.ok) {
-      await res.body?.cancel()
-      throw new HttpError(
-        `token request to ${tokenUrl.origin}${tokenUrl.pathname} for ${scope}: ${res.status} ${res.statusText} (${this.credentialNote(ref)})`,
-        res.status,
-        parseRetryAfter(res.headers.get('retry-after'))
-      )
-    }
-    const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number }
-    const token = body.token ?? body.access_token
-    if (!token) throw new Error(`token response from ${tokenUrl.origin} has no token`)
-    maskSecret(token)
-    // Tokens live at least 60 s per the spec; renew a little early.
-    const expires = Date.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000
-    return { header: `Bearer ${token}`, expires }
   }
 }

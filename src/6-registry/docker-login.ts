@@ -2,6 +2,9 @@
 // buildx and imagetools; credential helpers shared with src/registry-client.ts (which moves tags through the
 // registry API).
 import * as core from '@actions/core'
+import { readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { ExecError, run } from '../lib/exec.js'
 import { maskSecret, redact } from '../lib/secrets.js'
 import { withRetry } from '../lib/retry.js'
@@ -10,6 +13,8 @@ export interface Credentials {
   registry: string
   username: string
   password: string
+  /** The ghcr.io default (actor + workflow token), not the username/password inputs. */
+  defaulted?: true
 }
 
 /**
@@ -21,12 +26,45 @@ export function resolveCredentials(
   password: string,
   defaults: { actor: string; token: string }
 ): Credentials | undefined {
-  const ghcr = registry === 'ghcr.io'
+  const ghcr = registry.toLowerCase() === 'ghcr.io'
   const pass = password || (ghcr ? defaults.token : '')
   if (!pass) return undefined
   const user = username || (ghcr ? defaults.actor : '')
   if (!user) throw new Error(`A password is set for ${registry} but no username: set the username input.`)
-  return { registry, username: user, password: pass }
+  return password
+    ? { registry, username: user, password: pass }
+    : { registry, username: user, password: pass, defaulted: true }
+}
+
+/** The docker config file `docker login` writes: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json')
+}
+
+/** `https://GHCR.io/v2/` → `ghcr.io`; Docker Hub's spellings → `docker.io`. */
+function registryKey(key: string): string {
+  const host = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .split('/')[0]
+    .toLowerCase()
+  return ['index.docker.io', 'registry-1.docker.io'].includes(host) ? 'docker.io' : host
+}
+
+/**
+ * True when the docker config already has a login for `registry` (an `auths` entry, which `docker login` writes
+ * even when a credential store keeps the secret) or a credential helper for it.
+ */
+export function hasLogin(registry: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  let config: { auths?: Record<string, unknown>; credHelpers?: Record<string, unknown> }
+  try {
+    config = JSON.parse(readFileSync(dockerConfigPath(env), 'utf8'))
+  } catch {
+    return false
+  }
+  const want = registryKey(registry)
+  return [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})].some(
+    k => registryKey(k) === want
+  )
 }
 
 /** The registry's reason for a failed login, without docker's boilerplate and without the password. */
@@ -45,11 +83,23 @@ export function loginError(c: Credentials, e: ExecError): Error {
   return new Error(`Login to ${c.registry} as ${c.username} failed: ${reason}.${hint}`)
 }
 
-export async function login(c: Credentials): Promise<void> {
+/**
+ * `docker login`; returns false when it did not log in: the ghcr.io default login is skipped when an earlier step
+ * already logged in to ghcr.io (docker/login-action with a PAT, say), so that login is neither replaced for the
+ * rest of the job nor removed by this action's post step. Explicit username/password inputs always log in.
+ */
+export async function login(c: Credentials, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   maskSecret(c.password)
+  if (c.defaulted && hasLogin(c.registry, env)) {
+    core.info(
+      `Keeping the login to ${c.registry} an earlier step made (${dockerConfigPath(env)}): no default login, ` +
+        'and the post step leaves it in place. Set username and password to log in as someone else.'
+    )
+    return false
+  }
   try {
     await withRetry(`login to ${c.registry}`, () =>
-      run('docker', ['login', '--username', c.username, '--password-stdin', c.registry], {
+      run('docker', ['login', `--username=${c.username}`, '--password-stdin', '--', c.registry], {
         input: c.password,
         silent: true
       })
@@ -59,11 +109,12 @@ export async function login(c: Credentials): Promise<void> {
     throw e
   }
   core.info(`Logged in to ${c.registry} as ${c.username}`)
+  return true
 }
 
 /** Post step: log out; warns, never fails. */
 export async function logout(registry: string): Promise<void> {
-  const r = await run('docker', ['logout', registry], { silent: true, ignoreReturnCode: true })
+  const r = await run('docker', ['logout', '--', registry], { silent: true, ignoreReturnCode: true })
   if (r.exitCode === 0) core.info(`Logged out of ${registry}`)
   else core.warning(`Logout of ${registry} failed: ${(r.stderr || r.stdout).trim()}`)
 }

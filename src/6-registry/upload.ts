@@ -7,20 +7,11 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { imageName, type ImageRef } from './reference.js'
 import { HttpError } from '../lib/retry.js'
+import type { RequestOptions } from './transport.js'
+
+export type { RequestOptions }
 
 /** What an upload needs of the client. */
-/** One request of the transport (see RegistryClient.request). */
-export interface RequestOptions {
-  accept: string
-  /** Ask for push access (`repository:NAME:pull,push`). */
-  push?: boolean
-  /** The scope's actions when neither pull nor pull,push fits (`delete` for a manifest DELETE). */
-  actions?: string
-  headers?: Record<string, string>
-  /** Makes the request body (called once per send). */
-  body?: () => NonNullable<RequestInit['body']>
-}
-
 export interface RegistryTransport {
   /** `<scheme>://<host>/v2/<repository>` of an image. */
   repositoryUrl(ref: ImageRef): string

@@ -30,13 +30,20 @@ export function indexAnnotations(annotations: string[], levels: string[]): strin
   return out
 }
 
-/** Arguments of `imagetools create` for one target (sources in the plan's platform order). */
+/** Arguments of `imagetools create` for one target (sources in the plan's platform order, after `--`). */
 export function createArgs(s: TargetSources, annotations: string[], builder?: string): string[] {
   const args = ['buildx', 'imagetools', 'create']
   if (builder) args.push('--builder', builder)
   for (const a of annotations) args.push('--annotation', a)
+  args.push('--')
   for (const p of s.platforms) args.push(`${s.image}@${s.digests[p]}`)
   return args
+}
+
+/** `args` with more flags, put before the `--` that ends the flags. */
+export function withFlags(args: string[], ...flags: string[]): string[] {
+  const end = args.indexOf('--')
+  return end < 0 ? [...args, ...flags] : [...args.slice(0, end), ...flags, ...args.slice(end)]
 }
 
 /** The index bytes buildx would push: its dry-run output without the one trailing newline it prints. */
@@ -54,7 +61,7 @@ export async function composeIndex(
 ): Promise<ComposedIndex> {
   const args = createArgs(s, annotations, builder)
   const r = await withRetry(`compose the index of ${s.image}`, () =>
-    run('docker', [...args, '--dry-run'], { silent: true })
+    run('docker', withFlags(args, '--dry-run'), { silent: true })
   )
   const raw = indexBytes(r.stdout)
   let json: ManifestJson
@@ -78,7 +85,7 @@ export async function pushIndex(
 ): Promise<void> {
   const ref = `${c.image}@${c.digest}`
   await withRetry(`push of the index ${ref}`, () =>
-    run('docker', [...c.args, '--tag', ref], { silent: true })
+    run('docker', withFlags(c.args, '--tag', ref), { silent: true })
   )
   if (!(await exists(ref))) {
     throw new Error(

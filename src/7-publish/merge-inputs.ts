@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { parsePlanDocument, type PlanDocument } from '../3-plan/document.js'
 import { maskSecret } from '../lib/secrets.js'
 import { parseSignInputs, type SignInputs } from '../1-context/sign-inputs.js'
+import { checkBuilderName } from '../lib/validate.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -42,6 +43,7 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     prComment: bool('pr-comment', get('pr-comment'), true),
     signing: parseSignInputs(get)
   }
+  if (inputs.builder) checkBuilderName(inputs.builder)
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)
   for (const [k, v] of Object.entries(inputs)) {

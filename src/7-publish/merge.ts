@@ -232,13 +232,12 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
           token: inputs.githubToken
         })
         if (!c) continue
-        await login(c)
-        loggedIn.push(registry)
+        if (await login(c)) loggedIn.push(registry)
         credentials[registry] = { username: c.username, password: c.password }
       }
     })
     // Registries without a password input: what an earlier login step left in the docker config.
-    const client = new RegistryClient({ credentials, resolver: dockerConfigResolver() })
+    const client = new RegistryClient({ credentials: dockerConfigResolver({ given: credentials }) })
     await group('Build legs', () => checkLegs(client, sources))
     await group('Tag policy', () => tagPolicy(client, inputs, report.targets))
     await group('Indexes (by digest, untagged)', () => indexes(inputs, client, sources, report.targets))

@@ -12,6 +12,7 @@ import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { planBuild } from '../3-plan/plan.js'
 import { inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
 import { checkBuildx } from '../4-setup/buildx.js'
+import { assertFinalDefinition } from '../3-plan/secret-guard.js'
 import { rotateLocalCache } from '../3-plan/cache.js'
 import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from '../1-context/context.js'
 import { getInputs, type Inputs } from '../1-context/inputs.js'
@@ -150,9 +151,12 @@ async function overridePhase(s: Session): Promise<void> {
   s.invocation = invocation
   s.report.bakeFile = path.join(s.dir, 'multiarch-override.json')
   await writeFile(s.report.bakeFile, JSON.stringify(overrideFile(s.plans), null, 2) + '\n')
+  // `set` lines apply over the override file: the secret guard again, on what the build will really run.
+  if (!s.inputs.set.length && !s.inputs.dryRun) return
+  const final = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
+  assertFinalDefinition(final.definition, { allow: s.inputs.allowSecretBuildArgs })
   if (!s.inputs.dryRun) return
-  const { json } = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
-  core.info(json)
+  core.info(final.json)
   core.info('dry-run: nothing was built or pushed.')
 }
 
@@ -163,16 +167,18 @@ async function loginPhase(s: Session): Promise<void> {
     actor: s.ctx.actor,
     token: inputs.githubToken
   })
-  const given = creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
-  // Registries without a password input: what an earlier login step left in the docker config, as buildx sees it.
-  const resolver = dockerConfigResolver({ given })
-  s.client = new RegistryClient({ credentials: given, resolver })
-  if (creds) {
-    await login(creds)
-    s.state.save(State.LoggedInRegistries, JSON.stringify([creds.registry]))
-  } else {
+  const loggedIn = creds ? await login(creds) : false
+  if (loggedIn) s.state.save(State.LoggedInRegistries, JSON.stringify([creds?.registry]))
+  if (!creds)
     core.info(`No login to ${inputs.registry}: no password given; using the docker config's credentials`)
-  }
+  // The inputs' credentials for their registry (unless an earlier step's login of it was kept), then what earlier
+  // login steps left in the docker config, as buildx sees it; each sent only to the registry it belongs to.
+  const given =
+    creds && (loggedIn || !creds.defaulted)
+      ? { [creds.registry]: { username: creds.username, password: creds.password } }
+      : {}
+  const resolver = dockerConfigResolver({ given })
+  s.client = new RegistryClient({ credentials: resolver })
   // Every registry the plan pushes to, now: a broken credential helper fails here, before anything is built.
   await resolveAll(
     resolver,
