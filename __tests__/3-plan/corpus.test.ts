@@ -4,15 +4,14 @@
 // `plan`, the plan sub-action's matrix and document, and the main action's override file (a dry run prints it).
 import { describe, expect, it } from '@jest/globals'
 import { parseDefinition } from '../../src/3-plan/definition.js'
-import { DEFAULT_PLATFORMS, overrideFile, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
+import { overrideFile, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
 import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap } from '../../src/3-plan/matrix.js'
 import { planDocument, plannedTags } from '../../src/3-plan/document.js'
 import { parseImages, parseVariants, splitList } from '../../src/1-context/inputs.js'
-import { normalizePlatform } from '../../src/lib/platform.js'
-import { isPlaceholder } from '../../src/3-plan/image-names.js'
 import {
   bakePushes,
   captured,
+  expectSameAsBake,
   corpusCases,
   refusal,
   VERSIONS,
@@ -74,25 +73,19 @@ describe.each(cases)('%s', (_label, c, run, version) => {
 
   it('plans exactly the targets bake would push, with its image names and platforms', () => {
     const plans = planTargets(def(), options(c, run))
-    const images = plans.filter(p => p.producesImage)
-    const pushes = bakePushes(captured(c, 'print-push', version))
-    expect(images.map(p => p.target).sort()).toEqual(pushes.map(p => p.target).sort())
-    for (const push of pushes) {
-      const p = images.find(x => x.target === push.target)!
-      const chosen = options(c, run).images
-      const publishable = push.repositories.filter(r => !isPlaceholder(r))
-      if (chosen[p.target] || chosen['*']) expect(p.image).toBe(chosen[p.target] || chosen['*'])
-      else if (publishable.length) expect(publishable).toEqual([p.image])
-      // Deliberate differences (README, "How targets become images"): a single-component placeholder keeps its
-      // name under the registry and namespace; a target bake could not name (no tag) gets registry/prefix/target.
-      else if (push.repositories.length) expect(p.image).toBe(`localhost:5000/acme/${push.repositories[0]}`)
-      else expect(p.image).toBe(`localhost:5000/acme/${p.target}`)
-      const own = run.inputs?.platforms ? splitList(run.inputs.platforms) : push.platforms
-      const want = own?.length
-        ? own.map(x => (x === 'local' ? LOCAL : normalizePlatform(x)))
-        : DEFAULT_PLATFORMS
-      expect({ target: p.target, platforms: p.platforms }).toEqual({ target: p.target, platforms: want })
-    }
+    expectSameAsBake(
+      plans
+        .filter(p => p.producesImage)
+        .map(p => ({ target: p.target, image: p.image, platforms: p.platforms })),
+      bakePushes(captured(c, 'print-push', version)),
+      {
+        registry: 'localhost:5000',
+        prefix: 'acme',
+        images: options(c, run).images,
+        platforms: splitList(run.inputs?.platforms ?? ''),
+        local: LOCAL
+      }
+    )
   })
 
   it('gives the plan sub-action no leg and the override file no entry for anything but those images', () => {

@@ -1,5 +1,6 @@
 // The bake-file corpus (__tests__/fixtures/corpus/README.md): its cases, their captured `bake --print` output,
 // and what bake itself would push, read from `bake --print --push` without any of the action's code.
+import { expect } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -91,4 +92,48 @@ export function bakePushes(printPush: string): BakePush[] {
     out.push({ target, repositories: [...new Set(names.map(repository))], platforms: t.platforms })
   }
   return out
+}
+
+/** One planned image as every entry point reports it (CLI / dry-run `images` output, plan document). */
+export interface Planned {
+  target: string
+  image: string
+  platforms: string[]
+}
+
+const normalize = (p: string) =>
+  p
+    .toLowerCase()
+    .replace(/^(linux\/arm64)\/v8$/, '$1')
+    .replace(/^linux\/arm$/, 'linux/arm/v7')
+
+/**
+ * The plan equals what bake would push: the same targets; each image the publishable repository bake pushes
+ * to, the images input's choice, or (deliberate differences, README "How targets become images") a
+ * single-component placeholder under registry/prefix, registry/prefix/target for a target bake cannot name;
+ * the platforms the target declares (`local` = this machine) or, when it declares none, the action's default.
+ */
+export function expectSameAsBake(
+  planned: Planned[],
+  pushes: BakePush[],
+  o: { registry: string; prefix: string; images: Record<string, string>; platforms: string[]; local: string }
+): void {
+  const expected = pushes.map(push => {
+    const publishable = push.repositories.filter(r => r.includes('/'))
+    const image =
+      o.images[push.target] ||
+      o.images['*'] ||
+      (publishable.length === 1
+        ? publishable[0]
+        : `${o.registry}/${o.prefix}/${push.repositories[0] ?? push.target}`)
+    const own = o.platforms.length ? o.platforms : (push.platforms ?? [])
+    const platforms = own.length
+      ? own.map(p => (p === 'local' ? o.local : normalize(p)))
+      : ['linux/amd64', 'linux/arm64']
+    return { target: push.target, image, platforms }
+  })
+  const byTarget = (a: Planned, b: Planned) => a.target.localeCompare(b.target)
+  expect(planned.map(p => ({ ...p, platforms: p.platforms.map(normalize) })).sort(byTarget)).toEqual(
+    expected.sort(byTarget)
+  )
 }
