@@ -53,6 +53,8 @@ export interface BakePush {
   target: string
   /** Repositories bake pushes to (from the output's name=, else the tags). */
   repositories: string[]
+  /** The references themselves. */
+  references: string[]
   platforms?: string[]
 }
 
@@ -89,7 +91,12 @@ export function bakePushes(printPush: string): BakePush[] {
     )
     if (!push.length) continue
     const names = push.flatMap(o => (o.name ? o.name.split(',') : (t.tags ?? [])))
-    out.push({ target, repositories: [...new Set(names.map(repository))], platforms: t.platforms })
+    out.push({
+      target,
+      repositories: [...new Set(names.map(repository))],
+      references: names,
+      platforms: t.platforms
+    })
   }
   return out
 }
