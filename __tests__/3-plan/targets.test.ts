@@ -8,6 +8,7 @@ import {
   planTargets,
   repositoryOf,
   layoutOutput,
+  loadOverride,
   targetLabels,
   platformSlug,
   type PlanOptions
@@ -231,6 +232,23 @@ describe.each(FORMATS)('buildx %s print', (_version, file) => {
         'org.opencontainers.image.version': 'v1.2.3'
       })
       expect(targetLabels({}, { labels })).toEqual(labelMapOf(labels))
+    })
+
+    it('load: a build-only run exports to the local engine; a pushing run loads in a second bake', () => {
+      expect(plan({ push: false, load: true }).api.output).toEqual([
+        'type=docker,"name=localhost:5000/acme/api:v1.2.3,localhost:5000/acme/api:v1.2,localhost:5000/acme/api:latest"'
+      ])
+      expect(plan({ push: false, load: true, tagNames: [] }).api.output).toEqual([
+        'type=docker,"name=localhost:5000/acme/api"'
+      ])
+      const pushing = Object.values(plan({ load: true }))
+      expect(pushing.find(p => p.target === 'api')?.output[0]).toContain('push-by-digest=true')
+      const second = loadOverride(pushing)
+      expect(Object.keys(second.target).sort()).toEqual(['api', 'worker'])
+      expect(second.target.worker.output).toEqual([
+        'type=docker,"name=localhost:5000/acme/worker:v1.2.3,localhost:5000/acme/worker:v1.2,localhost:5000/acme/worker:latest"'
+      ])
+      expect(second.target.worker['cache-to']).toEqual([])
     })
 
     it('annotations only go on pushed images', () => {

@@ -204,7 +204,8 @@ export function planTarget(
   }
   if (o.push && !o.pushByDigest) plan.layoutDir = `${o.layoutRoot ?? 'oci-layouts'}/${name}`
   if (o.push) plan.output = [pushOutput(image, o.pushByDigest, plan.layoutDir)]
-  if (o.load) plan.output = [...(o.push ? plan.output : []), loadOutput(image, plan.tags)]
+  // A build-only run loads instead of caching only; a pushing run loads in a second bake (5-build/bake-load.ts).
+  if (o.load && !o.push) plan.output = [loadOutput(image, plan.tags)]
   if (o.push && !o.digestOnly && plan.tags.length === 0) {
     throw new Error(
       `Target '${name}' would be pushed with no tag: the tag rules produced none for this event. ` +
@@ -230,6 +231,20 @@ export function planTargets(def: BakeDefinition, o: PlanOptions): TargetPlan[] {
   assertDistinctReferences(images)
   assertLinkedPlatforms(def, new Map(images.map(p => [p.target, p.platforms])))
   return plans
+}
+
+/**
+ * The override of the load input's second bake after a pushing build: the same image targets, exported to the
+ * local engine under their planned tags (every step is in the builder's cache by then). A docker exporter next
+ * to the push would do it in one build, but next to the docker driver's OCI layout it leaves the layout's blobs
+ * out (seen on Docker Engine 28.5), so the push would have nothing to upload.
+ */
+export function loadOverride(plans: TargetPlan[]): { target: Record<string, Record<string, unknown>> } {
+  const file = overrideFile(plans)
+  for (const p of plans.filter(x => x.producesImage)) {
+    Object.assign(file.target[p.target], { output: [loadOutput(p.image, p.tags)], 'cache-to': [] })
+  }
+  return file
 }
 
 /** The override file: everything the action sets, per image target (other targets are left untouched). */

@@ -11,6 +11,7 @@ import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { bakeInvocation, planBuild } from '../3-plan/plan.js'
 import { runBakeCall } from '../5-build/bake-call.js'
+import { loadImages } from '../5-build/bake-load.js'
 import { checkBuildx, inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
 import { rotateLocalCache } from '../3-plan/cache.js'
 import { contextFromWorkflow, fetchRepo, type RepoInfo, type RunContext } from '../1-context/context.js'
@@ -197,6 +198,7 @@ async function buildPhase(s: Session): Promise<void> {
     await removeLayouts(layouts)
     throw new Error(s.build.error)
   }
+  if (s.inputs.load && s.report.push.push) await loadImages(s.invocation as BakeInvocation, s.plans, s.dir)
 }
 
 /** The release policies (issue 5) wired onto the publish hooks. */
