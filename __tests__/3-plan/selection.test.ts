@@ -84,6 +84,18 @@ describe('platforms of linked targets', () => {
     )
   })
 
+  it("read a stage's `local` as this machine's platform", () => {
+    const local: BakeDefinition = {
+      target: { base: { platforms: ['local'] }, app: { contexts: { b: 'target:base' } } }
+    }
+    expect(() =>
+      assertLinkedPlatforms(local, new Map([['app', ['linux/arm64']]]), () => 'linux/arm64')
+    ).not.toThrow()
+    expect(() =>
+      assertLinkedPlatforms(local, new Map([['app', ['linux/amd64']]]), () => 'linux/arm64')
+    ).toThrow(/built for local only/)
+  })
+
   it("use a linked image target's planned platforms, not its own", () => {
     const planned = new Map([
       ['base', ['linux/amd64']],

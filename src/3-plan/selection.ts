@@ -9,7 +9,7 @@
 // `registry` output, gets `push=true`; other outputs stay; a linked stage keeps no output (0.13) or
 // `type=cacheonly` (0.29). See __tests__/fixtures/corpus/README.md.
 import type { BakeDefinition, BakeEntry, BakeTarget } from './definition.js'
-import { normalizePlatform } from '../lib/platform.js'
+import { localPlatform, normalizePlatform } from '../lib/platform.js'
 
 /** Output types bake pushes under `--push` (an `image` output gets push=true, `registry` pushes anyway). */
 export const IMAGE_OUTPUTS = new Set(['image', 'registry'])
@@ -108,7 +108,12 @@ export function noImageMessage(roles: Map<string, Role>, requested: string[]): s
  * its dependant ("its platforms … are not a subset of …"). Checked before building, for the platforms the
  * action plans (its default or the platforms input may widen a target's own).
  */
-export function assertLinkedPlatforms(def: BakeDefinition, planned: Map<string, string[]>): void {
+export function assertLinkedPlatforms(
+  def: BakeDefinition,
+  planned: Map<string, string[]>,
+  local: () => string = localPlatform
+): void {
+  const spelled = (p: string) => normalizePlatform(p.trim().toLowerCase() === 'local' ? local() : p)
   for (const [name, platforms] of planned) {
     const seen = new Set<string>([name])
     const stack = linkedTargets(def.target[name] ?? {})
@@ -119,8 +124,8 @@ export function assertLinkedPlatforms(def: BakeDefinition, planned: Map<string, 
       stack.push(...linkedTargets(def.target[dep]))
       const own = planned.get(dep) ?? def.target[dep].platforms ?? []
       if (!own.length) continue
-      const have = new Set(own.map(normalizePlatform))
-      const missing = platforms.filter(p => !have.has(normalizePlatform(p)))
+      const have = new Set(own.map(spelled))
+      const missing = platforms.filter(p => !have.has(spelled(p)))
       if (missing.length) {
         throw new Error(
           `Target '${name}' is planned for ${platforms.join(', ')} but builds on target '${dep}' (a target: ` +

@@ -229,7 +229,7 @@ export function planTargets(def: BakeDefinition, o: PlanOptions): TargetPlan[] {
   )
   const images = plans.filter(p => p.producesImage)
   assertDistinctReferences(images)
-  assertLinkedPlatforms(def, new Map(images.map(p => [p.target, p.platforms])))
+  assertLinkedPlatforms(def, new Map(images.map(p => [p.target, p.platforms])), o.localPlatform)
   return plans
 }
 
