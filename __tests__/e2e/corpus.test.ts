@@ -102,7 +102,7 @@ describe.each(cases)('%s', (_label, c, r) => {
     const cli = await run(
       'node',
       [
-        path.join(REPO_ROOT, 'dist/cli.js'),
+        path.join(process.env.E2E_ACTION_DIR || REPO_ROOT, 'dist/cli.js'),
         'plan',
         '--ref',
         'refs/tags/v1.2.3',

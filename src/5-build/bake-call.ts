@@ -30,6 +30,11 @@ export async function runBakeCall(inv: BakeInvocation, method: string): Promise<
     )
     return
   }
+  if (/unknown flag: --call/.test(output)) {
+    throw new Error(
+      `The call input needs buildx >= 0.16 (bake --call); this buildx has no such flag. Upgrade docker-buildx.`
+    )
+  }
   const { summary, findings } = callFindings(output)
   const reason = findings.length
     ? `${summary ?? 'findings'} (${[...new Set(findings)].join(', ')})`
