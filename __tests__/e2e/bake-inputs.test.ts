@@ -15,7 +15,6 @@ import {
   describeImage,
   docker,
   e2eEnv,
-  imagesOutput,
   publish,
   pushContext,
   registryTags,
@@ -81,6 +80,12 @@ describe('call: check', () => {
   })
 })
 
+/** Removes every tag of an image this test loaded into the local engine. */
+async function removeLocal(image: string): Promise<void> {
+  const refs = (await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', image])).split('\n')
+  for (const ref of refs.filter(Boolean)) await docker(['image', 'rm', '-f', ref]).catch(() => undefined)
+}
+
 describe('load, no-cache and pull', () => {
   it('load on a run that does not push: the image in the local engine, nothing in the registry', async () => {
     const s = await release('loadonly', { load: 'true', push: 'false' })
@@ -91,7 +96,7 @@ describe('load, no-cache and pull', () => {
         /sha256:/
       )
     } finally {
-      await docker(['image', 'rm', '-f', `${s.image}:v1.2.3`, `${s.image}:latest`]).catch(() => undefined)
+      await removeLocal(s.image)
     }
   })
 
@@ -110,8 +115,7 @@ describe('load, no-cache and pull', () => {
       expect(command).toMatch(/ --no-cache --pull /)
       expect(s.result.main.stdout).not.toMatch(/RUN echo "\$VERSION \$FLAVOUR" > \/build-info\n#\d+ CACHED/)
     } finally {
-      const tags = (imagesOutput(s.result).default?.tags as string[] | undefined) ?? []
-      for (const ref of tags) await docker(['image', 'rm', '-f', ref]).catch(() => undefined)
+      await removeLocal(s.image)
     }
   })
 })

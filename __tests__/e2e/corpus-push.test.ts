@@ -80,10 +80,10 @@ describe.each([
         ...(c.runs[runIndex].inputs ?? {})
       }
     })
-    // bake's own run of declared-outputs also loaded `worker` into the engine (its type=docker output).
-    for (const p of pushes) {
-      for (const repo of p.repositories)
-        await docker(['image', 'rm', '-f', `${repo}:dev`]).catch(() => undefined)
+    // With the docker driver bake --push also keeps what it pushed in the engine's image store (and
+    // declared-outputs loads `worker` there): remove what this test's bake put there.
+    for (const ref of pushes.flatMap(p => p.references)) {
+      await docker(['image', 'rm', '-f', ref]).catch(() => undefined)
     }
   })
 
