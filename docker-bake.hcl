@@ -5,9 +5,10 @@
 #   docker buildx bake all              # all six
 #   REGISTRY=my-registry.com IMAGE_PREFIX=myorg VERSION=1.2.3 docker buildx bake --print all
 #
-# In CI the multiarch action runs this file: it passes REGISTRY, IMAGE_PREFIX and VERSION, replaces each
-# target's tags with the computed ones on the same image name, and writes per-target cache, labels and
-# attestations in its own override file. Local recipes (`just bake`, ...: see the justfile) go through the same action code.
+# In CI the multiarch action runs this file: it passes REGISTRY and IMAGE_PREFIX when its registry and
+# image-prefix inputs are given (VERSION with `vars: VERSION={{version}}`), replaces each target's tags with the
+# computed ones on the same image name, and writes per-target cache, labels and attestations in its own override
+# file. Local recipes (`just bake`, ...: see the justfile) go through the same action code.
 #
 # Layout assumed (the BlackLake monorepo; every build context is the repository root, so one top-level
 # .dockerignore governs all images and the Dockerfiles here can COPY the shared files next to them):

@@ -48,10 +48,18 @@ describe('inputs', () => {
   it('applies the defaults when everything is empty', () => {
     const i = parseInputs(from({}))
     expect(i).toMatchObject({
-      files: ['docker-bake.hcl'],
+      files: [],
       targets: ['default'],
       workdir: '.',
       registry: 'ghcr.io',
+      registryGiven: false,
+      vars: {},
+      call: 'build',
+      noCache: false,
+      pull: false,
+      load: false,
+      source: '',
+      variants: {},
       push: 'auto',
       cache: 'gha',
       sbom: { enabled: true },
@@ -111,8 +119,8 @@ describe('inputs', () => {
     [{ provenance: 'mode=full' }, /Invalid provenance 'mode=full'/],
     [{ 'dry-run': 'sure' }, /Invalid dry-run/],
     [
-      { images: 'just-a-name' },
-      /Invalid images line 'just-a-name'. Expected 'target=registry\/namespace\/name'/
+      { images: '=ghcr.io/acme/api' },
+      /Invalid images line '=ghcr.io\/acme\/api'. Expected 'target=registry\/namespace\/name'/
     ],
     [{ images: 'api=ghcr.io/acme/api:v1' }, /without a tag or digest/],
     [{ registry: 'ghcr.io/acme' }, /Invalid registry 'ghcr.io\/acme'/]
@@ -130,9 +138,12 @@ describe('inputs', () => {
       { files: '-' },
       /Invalid files '-'. Expected a bake file path \(bake would read "-" from standard input/
     ],
-    [{ platforms: 'banana' }, /Invalid platform 'banana' in platforms. Expected os\/arch\[\/variant\]/],
-    [{ platforms: 'linux/amd64,linux/arm46' }, /Invalid platform 'linux\/arm46'/],
-    [{ platforms: 'linux/arm/7' }, /Invalid platform 'linux\/arm\/7'/],
+    [
+      { platforms: 'banana' },
+      /Unknown platform 'banana' in the platforms input. Expected os\/arch\[\/variant\]/
+    ],
+    [{ platforms: 'linux/amd64,linux/arm46' }, /Unknown platform 'linux\/arm46'/],
+    [{ platforms: 'linux/arm/7' }, /Unknown platform 'linux\/arm\/7'/],
     [{ registry: '--config=/tmp/x' }, /Invalid registry '--config=\/tmp\/x'/],
     [{ registry: 'ghcr.io,evil' }, /Invalid registry/],
     [{ 'qemu-image': '--privileged' }, /Invalid qemu-image '--privileged'. Expected an image reference/],
@@ -244,5 +255,56 @@ describe('engine inputs: allow and the builder options of setup-buildx-action', 
     ['allow', 'fs.read = /x', /Invalid allow entry/]
   ] as [InputName, string, RegExp][])('refuses %s %j', (name, value, message) => {
     expect(() => parseInputs(from({ [name]: value }))).toThrow(message)
+  })
+})
+
+describe('bake invocation inputs (docker/bake-action names) and variants', () => {
+  it('read vars, call, no-cache, pull, load, source and variants', () => {
+    const i = parseInputs(
+      from({
+        vars: 'VERSION={{version}}\n# comment\nEMPTY=',
+        call: 'check',
+        'no-cache': 'true',
+        pull: 'true',
+        load: 'true',
+        source: 'https://github.com/acme/defs.git#main',
+        variants: 'target=app-alpine,suffix=-alpine\ntarget=app-slim,prefix=slim-'
+      })
+    )
+    expect(i).toMatchObject({
+      vars: { VERSION: '{{version}}', EMPTY: '' },
+      call: 'check',
+      noCache: true,
+      pull: true,
+      load: true,
+      source: 'https://github.com/acme/defs.git#main',
+      variants: {
+        'app-alpine': { prefix: '', suffix: '-alpine' },
+        'app-slim': { prefix: 'slim-', suffix: '' }
+      }
+    })
+    expect(parseInputs(from({ source: '.' })).source).toBe('')
+  })
+
+  it('a bare images line names every target without a line of its own', () => {
+    expect(parseImages('ghcr.io/acme/app\napi=ghcr.io/acme/api')).toEqual({
+      '*': 'ghcr.io/acme/app',
+      api: 'ghcr.io/acme/api'
+    })
+  })
+
+  it.each<[Partial<Record<InputName, string>>, RegExp]>([
+    [{ vars: 'not a var' }, /Invalid vars line 'not a var'. Expected 'NAME=value'/],
+    [{ vars: '1X=a' }, /Invalid vars line '1X=a'/],
+    [{ call: 'lint-all' }, /Invalid call 'lint-all'. Expected one of: build, check, outline, targets/],
+    [
+      { source: '--file=/etc/passwd' },
+      /Invalid source '--file=\/etc\/passwd'. Expected a remote bake definition/
+    ],
+    [{ variants: 'app-alpine=-alpine' }, /Invalid variants line 'app-alpine=-alpine'. Expected 'target=NAME/],
+    [{ variants: 'target=app' }, /Invalid variants line 'target=app'/],
+    [{ variants: 'target=app,sufix=-a' }, /Invalid variants line/]
+  ])('rejects %j saying what is expected', (values, message) => {
+    expect(() => parseInputs(from(values))).toThrow(message)
   })
 })

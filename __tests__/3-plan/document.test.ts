@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseDefinition } from '../../src/3-plan/definition.js'
 import { planTargets } from '../../src/3-plan/targets.js'
-import { parsePlanDocument, planDocument, PLAN_SCHEMA } from '../../src/3-plan/document.js'
+import {
+  parsePlanDocument,
+  planDocument,
+  plannedFlavor,
+  plannedImage,
+  plannedTags,
+  PLAN_SCHEMA
+} from '../../src/3-plan/document.js'
 import { MATRIX_PLAN_OPTIONS } from '../../src/3-plan/matrix.js'
 import { computeMeta, BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS } from '../../src/2-tags/index.js'
 import type { RunContext } from '../../src/1-context/context.js'
@@ -67,5 +74,42 @@ describe('parsePlanDocument errors say how to pass the plan', () => {
   ])('%j', (text, message) => {
     expect(() => parsePlanDocument(text)).toThrow(message)
     expect(() => parsePlanDocument(text)).toThrow('needs.plan.outputs.plan')
+  })
+})
+
+describe('variants through the plan document', () => {
+  it('each image keeps its variant: merge pushes and checks its tags inside it', () => {
+    const withVariant = planTargets(def, {
+      registry: 'localhost:5000',
+      imagePrefix: 'acme',
+      images: { worker: 'localhost:5000/acme/api' },
+      platforms: [],
+      tagNames: meta.tagNames,
+      labels: meta.labels,
+      annotations: meta.annotations,
+      push: true,
+      ...MATRIX_PLAN_OPTIONS,
+      variants: { worker: { prefix: '', suffix: '-worker' } }
+    })
+    const d = parsePlanDocument(
+      JSON.stringify(planDocument(meta, withVariant, { push: true, reason: 'x' }, true))
+    )
+    const worker = plannedImage(d, 'worker')
+    expect(worker.variant).toEqual({ prefix: '', suffix: '-worker' })
+    expect(plannedTags(d, worker)).toEqual([
+      'v1.2.3-worker',
+      'v1.2-worker',
+      'v1-worker',
+      'sha-3e50218-worker',
+      'latest-worker'
+    ])
+    expect(plannedTags(d, plannedImage(d, 'api'))).toEqual(d.tags)
+    expect(plannedFlavor(d, worker)).toEqual({ prefix: '', suffix: '-worker' })
+    expect(() => plannedImage(d, 'docs')).toThrow("Target 'docs' is not in the plan.")
+  })
+
+  it('a malformed variant is refused', () => {
+    const bad = { ...doc, images: [{ ...doc.images[0], variant: { suffix: 1 } }] }
+    expect(() => parsePlanDocument(JSON.stringify(bad))).toThrow(/malformed image entry/)
   })
 })

@@ -130,7 +130,7 @@ describe('QEMU install arguments', () => {
 
   it('refuses an unknown platform before planning an install', async () => {
     await expect(setupQemu('true', ['banana'], 'tonistiigi/binfmt:latest')).rejects.toThrow(
-      "Invalid platform 'banana'"
+      "Unknown platform 'banana'"
     )
   })
 })

@@ -29,7 +29,8 @@ describe('CLI', () => {
       dryRun: true,
       registry: 'localhost:5000',
       driver: 'docker',
-      files: ['docker-bake.hcl']
+      registryGiven: true,
+      files: []
     })
   })
 

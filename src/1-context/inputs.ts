@@ -15,10 +15,10 @@ import {
 
 /** Defaults of every input, exactly as action.yml declares them (a unit test keeps the two equal). */
 export const INPUT_DEFAULTS = {
-  files: 'docker-bake.hcl',
+  files: '',
   targets: 'default',
   workdir: '.',
-  registry: 'ghcr.io',
+  registry: '',
   'image-prefix': '',
   images: '',
   platforms: '',
@@ -52,8 +52,19 @@ export const INPUT_DEFAULTS = {
   'buildkitd-flags': '',
   'buildkitd-config-inline': '',
   // Signing (src/7-publish/sign): sign, signing-key, sigstore-config.
-  ...SIGN_INPUT_DEFAULTS
+  ...SIGN_INPUT_DEFAULTS,
+  // Bake invocation inputs docker/bake-action users carry over, and per-target tag variants (3-plan).
+  vars: '',
+  call: 'build',
+  'no-cache': 'false',
+  pull: 'false',
+  load: 'false',
+  source: '',
+  variants: ''
 } as const
+
+/** Registry of every image when the registry input is empty. */
+export const DEFAULT_REGISTRY = 'ghcr.io'
 
 export type InputName = keyof typeof INPUT_DEFAULTS
 export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[]
@@ -64,6 +75,8 @@ export type QemuMode = 'auto' | 'true' | 'false'
 export type Driver = 'docker-container' | 'docker'
 export type Sbom = { enabled: false } | { enabled: true; generator?: string }
 export type Provenance = { enabled: false } | { enabled: true; mode: 'min' | 'max' }
+/** A target's tag prefix/suffix around every computed tag (targets sharing one image). */
+export type Variant = { prefix: string; suffix: string }
 
 export interface Inputs {
   files: string[]
@@ -111,6 +124,20 @@ export interface Inputs {
   buildkitdConfigInline: string
   /** Signing of the pushed images (sign, signing-key, sigstore-config). */
   signing: SignInputs
+  /** The registry input was given (then the action sets the REGISTRY bake variable; see 3-plan/plan.ts). */
+  registryGiven: boolean
+  /** Bake variables (`NAME=value` lines; `{{version}}`, `{{registry}}`, `{{image-prefix}}` filled in later). */
+  vars: Record<string, string>
+  /** Bake's frontend method: build, or check/outline/targets (evaluate only, nothing built or pushed). */
+  call: string
+  noCache: boolean
+  pull: boolean
+  /** Also load every image target into the local Docker image store. */
+  load: boolean
+  /** A remote bake definition (Git or HTTPS URL); empty for the files in workdir. */
+  source: string
+  /** target → tag prefix/suffix. */
+  variants: Record<string, Variant>
 }
 
 /** Splits a list input on newlines and commas; blank entries and `#` comment lines are dropped. */
@@ -135,10 +162,14 @@ export function parseImages(value: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const line of splitList(value, { commas: false })) {
     const eq = line.indexOf('=')
-    const target = line.slice(0, eq).trim()
+    // A line without `target=` is the image of every image target without a line of its own (key `*`), as
+    // metadata-action's images input names the image of the targets inheriting its bake target.
+    const target = eq < 0 ? '*' : line.slice(0, eq).trim()
     const image = line.slice(eq + 1).trim()
-    if (eq <= 0 || !image || /\s/.test(image)) {
-      throw new Error(`Invalid images line '${line}'. Expected 'target=registry/namespace/name'.`)
+    if (eq === 0 || !image || /\s/.test(image)) {
+      throw new Error(
+        `Invalid images line '${line}'. Expected 'target=registry/namespace/name', or one 'registry/namespace/name' for every target.`
+      )
     }
     if (/[@]|:[^/]*$/.test(image.replace(/^[^/]*\//, ''))) {
       throw new Error(
@@ -252,6 +283,58 @@ function checkCommandValues(inputs: Inputs): void {
   checkCacheScope(inputs.cacheScope)
 }
 
+// ---- bake invocation inputs (docker/bake-action's names and meanings) and per-target variants ----
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** `vars`: one `NAME=value` per line, as bake-action's (`--var NAME=value`). */
+export function parseVars(value: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of splitList(value, { commas: false })) {
+    const eq = line.indexOf('=')
+    const name = line.slice(0, eq).trim()
+    if (eq <= 0 || !VAR_NAME.test(name)) {
+      throw new Error(`Invalid vars line '${line}'. Expected 'NAME=value' with a bake variable name.`)
+    }
+    out[name] = line.slice(eq + 1).trim()
+  }
+  return out
+}
+
+/** `variants`: one `target=NAME,suffix=-alpine` (and/or `prefix=alpine-`) per line. */
+export function parseVariants(value: string): Record<string, Variant> {
+  const out: Record<string, Variant> = {}
+  for (const line of splitList(value, { commas: false })) {
+    const fields = Object.fromEntries(
+      line.split(',').map(f => {
+        const eq = f.indexOf('=')
+        return eq < 0 ? [f.trim(), ''] : [f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1).trim()]
+      })
+    ) as Record<string, string>
+    const unknown = Object.keys(fields).filter(k => !['target', 'prefix', 'suffix'].includes(k))
+    if (!fields.target || unknown.length || (!fields.prefix && !fields.suffix)) {
+      throw new Error(
+        `Invalid variants line '${line}'. Expected 'target=NAME,suffix=-variant' and/or 'prefix=variant-'.`
+      )
+    }
+    out[fields.target] = { prefix: fields.prefix ?? '', suffix: fields.suffix ?? '' }
+  }
+  return out
+}
+
+/** `source`: a remote definition bake can read itself (Git or HTTP(S) URL); `.` or empty is the workdir. */
+export function parseSource(value: string): string {
+  const v = value.trim()
+  if (v === '' || v === '.') return ''
+  if (!/^(https?:\/\/|git:\/\/|ssh:\/\/|git@)[^\s]+$/.test(v)) {
+    throw new Error(
+      `Invalid source '${value}'. Expected a remote bake definition (a Git URL such as ` +
+        `https://github.com/owner/repo.git#ref, or an HTTPS tarball), or '.' for the files in workdir.`
+    )
+  }
+  return v
+}
+
 /** Builds the Inputs from a getter (core.getInput in Actions, CLI flags elsewhere); empty means default. */
 export function parseInputs(get: (name: InputName) => string): Inputs {
   const value = (name: InputName): string => {
@@ -262,7 +345,7 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     files: splitList(value('files')),
     targets: splitList(value('targets')),
     workdir: value('workdir'),
-    registry: value('registry').replace(/\/+$/, ''),
+    registry: (value('registry') || DEFAULT_REGISTRY).replace(/\/+$/, ''),
     imagePrefix: value('image-prefix').toLowerCase(),
     images: parseImages(value('images')),
     platforms: splitList(value('platforms')),
@@ -290,9 +373,16 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     digestOnly: parseBool('digest-only', value('digest-only')),
     monotonic: splitFlavor(value('flavor')).monotonic,
     ...builderInputs(value),
-    signing: parseSignInputs(get)
+    signing: parseSignInputs(get),
+    registryGiven: get('registry').trim() !== '',
+    vars: parseVars(value('vars')),
+    call: oneOf('call', value('call'), ['build', 'check', 'outline', 'targets']),
+    noCache: parseBool('no-cache', value('no-cache')),
+    pull: parseBool('pull', value('pull')),
+    load: parseBool('load', value('load')),
+    source: parseSource(value('source')),
+    variants: parseVariants(value('variants'))
   }
-  if (inputs.files.length === 0) throw new Error('Invalid files: give at least one bake file.')
   if (inputs.targets.length === 0) throw new Error('Invalid targets: give at least one bake target or group.')
   checkCommandValues(inputs)
   maskSecret(inputs.password)

@@ -4,6 +4,8 @@
 import type { TargetPlan } from './targets.js'
 import type { MetaResult } from '../2-tags/index.js'
 import { normalizePlatform } from '../lib/platform.js'
+import type { Variant } from '../1-context/inputs.js'
+import { variantFlavor, variantTag } from './image-names.js'
 
 export const PLAN_SCHEMA = 'blacklake/multiarch-plan@1'
 
@@ -13,6 +15,8 @@ export interface PlannedImage {
   image: string
   /** Normalized platforms every leg of this target builds (`linux/amd64`). */
   platforms: string[]
+  /** Tag prefix/suffix of this target around every planned tag (variants input; targets sharing an image). */
+  variant?: Variant
 }
 
 export interface PlanDocument {
@@ -55,8 +59,30 @@ export function planDocument(
     pushReason: push.reason,
     images: plans
       .filter(p => p.producesImage)
-      .map(p => ({ target: p.target, image: p.image, platforms: p.platforms.map(normalizePlatform) }))
+      .map(p => ({
+        target: p.target,
+        image: p.image,
+        platforms: p.platforms.map(normalizePlatform),
+        ...(p.variant ? { variant: p.variant } : {})
+      }))
   }
+}
+
+/** The planned image of a target (every merge row comes from one). */
+export function plannedImage(doc: PlanDocument, target: string): PlannedImage {
+  const image = doc.images.find(i => i.target === target)
+  if (!image) throw new Error(`Target '${target}' is not in the plan.`)
+  return image
+}
+
+/** The tag names one planned image receives: the plan's tags inside the image's variant. */
+export function plannedTags(doc: PlanDocument, image: PlannedImage): string[] {
+  return doc.tags.map(t => variantTag(t, image.variant, image.target))
+}
+
+/** The flavor the release tag rules read one planned image's tags with. */
+export function plannedFlavor(doc: PlanDocument, image: PlannedImage): { prefix: string; suffix: string } {
+  return variantFlavor(doc.flavor, image.variant)
 }
 
 const HINT = "Pass the plan job's output unchanged: `plan: ${{ needs.plan.outputs.plan }}`."
@@ -84,7 +110,10 @@ export function parsePlanDocument(text: string): PlanDocument {
     throw new Error(`The plan input lists no images. ${HINT}`)
   }
   for (const i of doc.images) {
-    if (typeof i?.target !== 'string' || typeof i.image !== 'string' || !strings(i.platforms)) {
+    const variant = i?.variant
+    const badVariant =
+      variant !== undefined && (typeof variant?.prefix !== 'string' || typeof variant?.suffix !== 'string')
+    if (typeof i?.target !== 'string' || typeof i.image !== 'string' || !strings(i.platforms) || badVariant) {
       throw new Error(`The plan input has a malformed image entry ${JSON.stringify(i)}. ${HINT}`)
     }
   }

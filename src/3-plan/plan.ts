@@ -1,6 +1,11 @@
-// The plan phase of the main action: the bake invocation with the variables the action provides (REGISTRY,
-// IMAGE_PREFIX, VERSION), the definition `bake --print` resolves, the secret guard (before any builder or QEMU:
-// mode=max provenance would publish credential-like build args), and the per-target plan, logged per target.
+// The plan phase of the main action: the bake invocation (files, remote source, the bake variables the user
+// asked for), the definition `bake --print` resolves, the secret guard (before any builder or QEMU: mode=max
+// provenance would publish credential-like build args), and the per-target plan, logged per target.
+//
+// Bake variables: a bake file's own REGISTRY, IMAGE_PREFIX and VERSION keep their meaning (their defaults, or
+// the environment) unless the user asks the action to set them. The registry input, when given, is passed as
+// REGISTRY; the image-prefix input, when given, as IMAGE_PREFIX; every `vars` line as that variable, where
+// `{{version}}`, `{{registry}}` and `{{image-prefix}}` stand for the action's values (`VERSION={{version}}`).
 import * as core from '@actions/core'
 import path from 'node:path'
 import { printDefinition, type BakeDefinition, type BakeInvocation } from './definition.js'
@@ -13,24 +18,64 @@ import { assertFinalDefinition } from './secret-guard.js'
 import { fsGrants } from './entitlements.js'
 import type { MetaResult } from '../2-tags/index.js'
 
-/** The bake command's directory, files, targets and variables; the image prefix defaults to the owner. */
-export function bakeInvocation(inputs: Inputs, ctx: RunContext, version: string): BakeInvocation {
+/** Namespace of the images the action names: the image-prefix input, else the repository owner. */
+export function imagePrefixOf(inputs: Inputs, ctx: RunContext): string {
   const imagePrefix = inputs.imagePrefix || ctx.repository.owner.toLowerCase()
   if (!imagePrefix) {
     throw new Error(
       'No image-prefix: the repository owner is unknown here (no GITHUB_REPOSITORY, no origin remote). Set image-prefix.'
     )
   }
-  const env: Record<string, string> = { REGISTRY: inputs.registry, IMAGE_PREFIX: imagePrefix }
-  if (version) env.VERSION = version
+  return imagePrefix
+}
+
+/** The bake variables the user asked for (see the header), placeholders filled in. */
+export function bakeVariables(inputs: Inputs, imagePrefix: string, version: string): Record<string, string> {
+  const vars: Record<string, string> = {}
+  if (inputs.registryGiven) vars.REGISTRY = inputs.registry
+  if (inputs.imagePrefix) vars.IMAGE_PREFIX = inputs.imagePrefix
+  const values: Record<string, string> = { version, registry: inputs.registry, 'image-prefix': imagePrefix }
+  for (const [name, value] of Object.entries(inputs.vars)) {
+    vars[name] = value.replace(
+      /\{\{\s*(version|registry|image-prefix)\s*\}\}/g,
+      (_, key: string) => values[key]
+    )
+  }
+  return vars
+}
+
+/** GitHub's token lets buildx read a private remote definition on the workflow's own GitHub host only. */
+function gitAuthEnv(source: string, token: string): Record<string, string> {
+  const server = new URL(process.env.GITHUB_SERVER_URL || 'https://github.com').host
+  const host =
+    /^(?:https?|git|ssh):\/\/(?:[^@/]*@)?([^/:]+)/.exec(source)?.[1] ?? /^git@([^:]+):/.exec(source)?.[1]
+  return token && host === server ? { BUILDX_BAKE_GIT_AUTH_TOKEN: token } : {}
+}
+
+/** The bake command's directory, files, targets, source and variables. */
+export function bakeInvocation(inputs: Inputs, ctx: RunContext, version: string): BakeInvocation {
+  const vars = bakeVariables(inputs, imagePrefixOf(inputs, ctx), version)
   return {
     workdir: path.resolve(inputs.workdir),
     files: inputs.files,
     targets: inputs.targets,
-    env,
+    env: inputs.source ? gitAuthEnv(inputs.source, inputs.githubToken) : {},
     set: inputs.set,
+    vars,
+    ...(inputs.source ? { source: inputs.source } : {}),
+    noCache: inputs.noCache,
+    pull: inputs.pull,
     allow: inputs.allow
   }
+}
+
+/** Which definition bake read, for the log: the files named, or the ones bake found itself, or a remote one. */
+export function describeDefinition(inputs: Inputs, read: string[]): string {
+  if (inputs.source) {
+    return `remote definition ${inputs.source}${inputs.files.length ? ` (files ${inputs.files.join(', ')})` : ''}`
+  }
+  if (inputs.files.length) return read.join(', ') || inputs.files.join(', ')
+  return `${read.join(', ') || '(none listed)'} (bake's default files)`
 }
 
 /** The plan options that name the images and their tags, labels and annotations: the same in every job. */
@@ -45,24 +90,23 @@ export type ImageOptions = Pick<
   | 'userLabelKeys'
   | 'annotations'
   | 'push'
+  | 'requested'
+  | 'variants'
 >
 
-export function imageOptions(
-  inputs: Inputs,
-  invocation: BakeInvocation,
-  meta: MetaResult,
-  push: boolean
-): ImageOptions {
+export function imageOptions(inputs: Inputs, ctx: RunContext, meta: MetaResult, push: boolean): ImageOptions {
   return {
     registry: inputs.registry,
-    imagePrefix: invocation.env.IMAGE_PREFIX,
+    imagePrefix: imagePrefixOf(inputs, ctx),
     images: inputs.images,
     platforms: inputs.platforms,
     tagNames: meta.tagNames,
     labels: meta.labels,
     userLabelKeys: Object.keys(labelMap(splitList(inputs.labels, { commas: false }))),
     annotations: meta.annotations,
-    push
+    push,
+    requested: inputs.targets,
+    variants: inputs.variants
   }
 }
 
@@ -90,7 +134,6 @@ export interface BuildPlan {
 /** Resolves the definition, checks its build args, and plans each target's outputs, tags, cache and attestations. */
 export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
   const { inputs, ctx, meta } = o
-  const invocation = bakeInvocation(inputs, ctx, meta.version)
   const notes: string[] = []
   const cacheWrite = ctx.eventName === 'push' && isDefaultBranch(ctx, o.repo) && !inputs.dryRun
   const gha = ghaAvailable()
@@ -102,9 +145,10 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     core.warning(why)
     notes.push(why)
   }
-  const { definition } = await printDefinition(invocation)
+  const { definition, invocation, files } = await printDefinition(bakeInvocation(inputs, ctx, meta.version))
+  core.info(`Bake definition: ${describeDefinition(inputs, files)}`)
   const plans = planTargets(definition, {
-    ...imageOptions(inputs, invocation, meta, o.push.push),
+    ...imageOptions(inputs, ctx, meta, o.push.push),
     cache: inputs.cache,
     cacheScope: inputs.cacheScope,
     cacheWrite,
@@ -114,7 +158,8 @@ export async function planBuild(o: BuildPlanOptions): Promise<BuildPlan> {
     layoutRoot: o.layoutRoot,
     digestOnly: inputs.digestOnly,
     sbom: inputs.sbom,
-    provenance: inputs.provenance
+    provenance: inputs.provenance,
+    load: inputs.load
   })
   guardPlan(definition, plans, inputs.allowSecretBuildArgs)
   logPlan(plans, cacheWrite)

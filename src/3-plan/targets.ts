@@ -1,34 +1,47 @@
-// Per-target plan: which targets produce an image, the image name, its tags, labels, annotations, platforms,
-// cache and attestations. Pure: everything it needs comes in, so each decision is unit-tested from captured
-// `bake --print` fixtures.
+// Per-target plan: which targets produce an image (selection.ts), the image name (image-names.ts), its tags,
+// labels, annotations, platforms, cache and attestations. Pure: everything it needs comes in, so each decision
+// is unit-tested from captured `bake --print` fixtures of both print formats.
 import type { BakeDefinition, BakeTarget } from './definition.js'
 import { cacheEntries, type CacheEntries } from './cache.js'
-import type { CacheMode, Provenance, Sbom } from '../1-context/inputs.js'
-import { checkPlatform } from '../lib/platform.js'
+import type { CacheMode, Provenance, Sbom, Variant } from '../1-context/inputs.js'
+import { localPlatform, resolvePlatform } from '../lib/platform.js'
+import {
+  assertDistinctReferences,
+  resolveImage,
+  variantTag,
+  type ImageSource,
+  type NamingOptions
+} from './image-names.js'
+import { assertLinkedPlatforms, classifyTargets, noImageMessage, skipReason, type Role } from './selection.js'
+
+export { repositoryOf } from './image-names.js'
 
 export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64']
 /**
- * The engine's own builder (docker driver) cannot push by digest (buildx 0.13: "push-by-digest is currently not
- * implemented for docker driver"). With it, each target is exported as an OCI layout directory (every platform
- * and attestation manifest included) that the action uploads by digest itself (src/oci-push.ts): no tag, not
- * even a staging one, reaches the registry before every target succeeded. Other drivers push by digest.
+ * The engine's own builder (docker driver) cannot push by digest (buildx 0.13 and 0.29: "push-by-digest is
+ * currently not implemented for docker driver"). With it, each target is exported as an OCI layout directory
+ * (every platform and attestation manifest included) that the action uploads by digest itself
+ * (7-publish/layout-push.ts): no tag, not even a staging one, reaches the registry before every target succeeded.
  */
 export function layoutOutput(dir: string): string {
   return `type=oci,tar=false,dest=${dir}`
 }
-/** Output types that put an image in a registry (or in the engine, for a build-only run). */
-const IMAGE_OUTPUTS = new Set(['image', 'registry'])
 
 export interface TargetPlan {
   target: string
-  /** False for targets whose own output is not an image (local, tar, oci, docker, cacheonly): built as declared. */
+  /** False for targets bake does not push (non-image output, `call`, build stage): built as declared. */
   producesImage: boolean
-  /** Why the target is not published (non-image output), for the log and summary. */
+  /** Why the target is not published, for the log and summary. */
   skipReason?: string
+  /** What bake does with the target (selection.ts). */
+  role?: Role
+  /** Image name; empty for a target that is not published and names no valid image. */
   image: string
-  imageSource: 'images input' | 'target tags' | 'registry/image-prefix'
+  imageSource: ImageSource
   /** Full references `image:tag` to apply after the push. */
   tags: string[]
+  /** Tag prefix/suffix of this target (variants input). */
+  variant?: Variant
   platforms: string[]
   labels: Record<string, string>
   annotations: string[]
@@ -39,10 +52,7 @@ export interface TargetPlan {
   layoutDir?: string
 }
 
-export interface PlanOptions {
-  registry: string
-  imagePrefix: string
-  images: Record<string, string>
+export interface PlanOptions extends NamingOptions {
   platforms: string[]
   tagNames: string[]
   labels: string[]
@@ -63,53 +73,14 @@ export interface PlanOptions {
   digestOnly?: boolean
   sbom: Sbom
   provenance: Provenance
-}
-
-/** The `type=` of one output entry; a bare path means `local`, `-` a tar on stdout. */
-export function outputType(entry: string): string {
-  const fields = entry.split(',').map(f => f.trim())
-  for (const f of fields) if (f.startsWith('type=')) return f.slice(5)
-  return entry.trim() === '-' ? 'tar' : 'local'
-}
-
-/** `registry/ns/name:tag` or `…@sha256:…` → `registry/ns/name`. */
-export function repositoryOf(reference: string): string {
-  let ref = reference.trim()
-  const at = ref.indexOf('@')
-  if (at >= 0) ref = ref.slice(0, at)
-  const colon = ref.lastIndexOf(':')
-  if (colon > ref.lastIndexOf('/')) ref = ref.slice(0, colon)
-  return ref
-}
-
-const IMAGE_NAME =
-  /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*$/
-
-export function resolveImage(
-  name: string,
-  t: BakeTarget,
-  o: Pick<PlanOptions, 'registry' | 'imagePrefix' | 'images'>
-): { image: string; source: TargetPlan['imageSource'] } {
-  let image: string
-  let source: TargetPlan['imageSource']
-  if (o.images[name]) {
-    image = o.images[name]
-    source = 'images input'
-  } else if (t.tags && t.tags.length > 0) {
-    image = repositoryOf(t.tags[0])
-    source = 'target tags'
-  } else {
-    image = [o.registry, o.imagePrefix, name].filter(p => p !== '').join('/')
-    source = 'registry/image-prefix'
-  }
-  image = image.toLowerCase()
-  if (!IMAGE_NAME.test(image)) {
-    throw new Error(
-      `Target '${name}' resolves to an invalid image name '${image}' (from ${source}); ` +
-        `set it with the images input, e.g. '${name}=ghcr.io/owner/${name}'.`
-    )
-  }
-  return { image, source }
+  /** The requested targets or groups (default: `default`). */
+  requested?: string[]
+  /** target → tag prefix/suffix (variants input). */
+  variants?: Record<string, Variant>
+  /** Also load each image into the local Docker image store (load input). */
+  load?: boolean
+  /** Resolves `local` (tests pass a fixed platform). */
+  localPlatform?: () => string
 }
 
 export function attestations(push: boolean, sbom: Sbom, provenance: Provenance): string[] {
@@ -160,19 +131,63 @@ export function targetLabels(
   return out
 }
 
-export function planTarget(name: string, t: BakeTarget, o: PlanOptions): TargetPlan {
-  const declared = (t.output ?? []).map(outputType)
-  const nonImage = declared.find(type => !IMAGE_OUTPUTS.has(type))
+/** The platforms a target is planned for: the input's, else its own, else the default; `local` resolved. */
+export function targetPlatforms(name: string, t: BakeTarget, o: PlanOptions): string[] {
+  const local = o.localPlatform ?? localPlatform
+  if (o.platforms.length) return o.platforms.map(p => resolvePlatform(p, 'the platforms input', local))
+  if (t.platforms?.length) return t.platforms.map(p => resolvePlatform(p, `target '${name}'`, local))
+  return DEFAULT_PLATFORMS
+}
+
+/** `type=docker,"name=a:1,a:2"`: the local copy the load input asks for, under the planned tags. */
+export function loadOutput(image: string, tags: string[]): string {
+  return `type=docker,"name=${(tags.length ? tags : [image]).join(',')}"`
+}
+
+/** A target bake builds as declared (or evaluates): nothing of it is planned, tagged or pushed. */
+function skippedPlan(name: string, t: BakeTarget, role: Role, o: PlanOptions): TargetPlan {
+  let image = ''
+  let imageSource: ImageSource = 'registry/image-prefix'
+  try {
+    ;({ image, source: imageSource } = resolveImage(name, t, o))
+  } catch {
+    // Not published: a name that is not an image reference is no error here.
+  }
+  return {
+    target: name,
+    producesImage: false,
+    role,
+    skipReason: skipReason(role),
+    image,
+    imageSource,
+    tags: [],
+    platforms: t.platforms ?? [],
+    labels: {},
+    annotations: [],
+    cache: { from: [], to: undefined },
+    attest: [],
+    output: []
+  }
+}
+
+export function planTarget(
+  name: string,
+  t: BakeTarget,
+  o: PlanOptions,
+  role: Role = { kind: 'image' }
+): TargetPlan {
+  if (role.kind !== 'image') return skippedPlan(name, t, role, o)
   const { image, source } = resolveImage(name, t, o)
-  const platforms = o.platforms.length ? o.platforms : t.platforms?.length ? t.platforms : DEFAULT_PLATFORMS
-  // A typo fails here, naming the target, not inside the QEMU install.
-  platforms.forEach(p => checkPlatform(p, `the platforms of target '${name}'`))
+  const platforms = targetPlatforms(name, t, o)
+  const variant = o.variants?.[name]
   const plan: TargetPlan = {
     target: name,
-    producesImage: nonImage === undefined,
+    producesImage: true,
+    role,
     image,
     imageSource: source,
-    tags: o.digestOnly ? [] : o.tagNames.map(tag => `${image}:${tag}`),
+    tags: o.digestOnly ? [] : o.tagNames.map(tag => `${image}:${variantTag(tag, variant, name)}`),
+    ...(variant ? { variant } : {}),
     platforms,
     labels: targetLabels(t, o),
     annotations: o.push ? o.annotations : [],
@@ -189,11 +204,9 @@ export function planTarget(name: string, t: BakeTarget, o: PlanOptions): TargetP
   }
   if (o.push && !o.pushByDigest) plan.layoutDir = `${o.layoutRoot ?? 'oci-layouts'}/${name}`
   if (o.push) plan.output = [pushOutput(image, o.pushByDigest, plan.layoutDir)]
-  if (!plan.producesImage) {
-    plan.skipReason = `its output is type=${nonImage}, not an image: built as declared, nothing tagged`
-    plan.tags = []
-    plan.layoutDir = undefined
-  } else if (o.push && !o.digestOnly && plan.tags.length === 0) {
+  // A build-only run loads instead of caching only; a pushing run loads in a second bake (5-build/bake-load.ts).
+  if (o.load && !o.push) plan.output = [loadOutput(image, plan.tags)]
+  if (o.push && !o.digestOnly && plan.tags.length === 0) {
     throw new Error(
       `Target '${name}' would be pushed with no tag: the tag rules produced none for this event. ` +
         'Add a tag rule that applies (e.g. type=sha), or set push: false.'
@@ -202,12 +215,39 @@ export function planTarget(name: string, t: BakeTarget, o: PlanOptions): TargetP
   return plan
 }
 
-/** Plans every target of the resolved definition, in the definition's order. */
+/**
+ * Plans every target of the resolved definition, in the definition's order: image targets fully, the others
+ * as skipped with their reason. Refuses, before anything is built, a selection with no image, two targets on
+ * one reference, and platforms a linked stage cannot build.
+ */
 export function planTargets(def: BakeDefinition, o: PlanOptions): TargetPlan[] {
-  return Object.entries(def.target).map(([name, t]) => planTarget(name, t, o))
+  const requested = o.requested?.length ? o.requested : ['default']
+  const roles = classifyTargets(def, requested)
+  if (![...roles.values()].some(r => r.kind === 'image')) throw new Error(noImageMessage(roles, requested))
+  const plans = Object.entries(def.target).map(([name, t]) =>
+    planTarget(name, t, o, roles.get(name) ?? { kind: 'image' })
+  )
+  const images = plans.filter(p => p.producesImage)
+  assertDistinctReferences(images)
+  assertLinkedPlatforms(def, new Map(images.map(p => [p.target, p.platforms])), o.localPlatform)
+  return plans
 }
 
-/** The override file: everything the action sets, per target (non-image targets are left untouched). */
+/**
+ * The override of the load input's second bake after a pushing build: the same image targets, exported to the
+ * local engine under their planned tags (every step is in the builder's cache by then). A docker exporter next
+ * to the push would do it in one build, but next to the docker driver's OCI layout it leaves the layout's blobs
+ * out (seen on Docker Engine 28.5), so the push would have nothing to upload.
+ */
+export function loadOverride(plans: TargetPlan[]): { target: Record<string, Record<string, unknown>> } {
+  const file = overrideFile(plans)
+  for (const p of plans.filter(x => x.producesImage)) {
+    Object.assign(file.target[p.target], { output: [loadOutput(p.image, p.tags)], 'cache-to': [] })
+  }
+  return file
+}
+
+/** The override file: everything the action sets, per image target (other targets are left untouched). */
 export function overrideFile(plans: TargetPlan[]): { target: Record<string, Record<string, unknown>> } {
   const target: Record<string, Record<string, unknown>> = {}
   for (const p of plans) {

@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { run } from '../lib/exec.js'
-import { bakeArgs, type BakeInvocation } from '../3-plan/definition.js'
+import {
+  bakeArgs,
+  bakeEnv,
+  buildFlags,
+  positionals,
+  withFile,
+  type BakeInvocation
+} from '../3-plan/definition.js'
 import { vertexPlatform } from './progress.js'
 
 /** One target's entry in bake's metadata file. */
@@ -100,19 +107,19 @@ export async function runBake(
   metadataPath: string
 ): Promise<BakeRunResult> {
   const args = [
-    ...bakeArgs({ ...inv, files: [...inv.files, overridePath] }),
+    ...bakeArgs(withFile(inv, overridePath)),
+    ...buildFlags(inv),
     '--metadata-file',
     metadataPath,
     '--progress=plain',
-    '--',
-    ...inv.targets
+    ...positionals(inv)
   ]
   // Buildx checks a write path that does not exist yet against its nearest existing parent, which the action
   // does not grant: each granted directory exists before bake runs (see src/3-plan/entitlements.ts).
   for (const dir of inv.grants?.write ?? []) await mkdir(dir, { recursive: true })
   const started = Date.now()
   // Not silent: the exec wrapper streams bake's progress into the log as it arrives.
-  const r = await run('docker', args, { cwd: inv.workdir, env: inv.env, ignoreReturnCode: true })
+  const r = await run('docker', args, { cwd: inv.workdir, env: bakeEnv(inv), ignoreReturnCode: true })
   const durationMs = Date.now() - started
   const progress = `${r.stderr}\n${r.stdout}`
   let metadataJson = '{}'

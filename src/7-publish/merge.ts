@@ -39,6 +39,7 @@ import { getMergeInputs, type MergeInputs } from './merge-inputs.js'
 import { parseImageRef } from '../6-registry/reference.js'
 import { describeIndex } from '../6-registry/manifest.js'
 import { signTargets } from './sign/sign-images.js'
+import { plannedFlavor, plannedImage, plannedTags } from '../3-plan/document.js'
 
 export interface MergeOptions {
   inputs?: MergeInputs
@@ -88,8 +89,9 @@ async function tagPolicy(client: RegistryClient, inputs: MergeInputs, rows: Targ
   const { plan } = inputs
   const decisions: ImageTagPlan[] = []
   for (const row of rows) {
-    const d = await planImageTags(client, row.image, plan.version, plan.tags, {
-      ...plan.flavor,
+    const planned = plannedImage(plan, row.target)
+    const d = await planImageTags(client, row.image, plan.version, plannedTags(plan, planned), {
+      ...plannedFlavor(plan, planned),
       monotonic: plan.monotonic,
       overwrite: inputs.overwrite
     })
@@ -148,7 +150,7 @@ async function tagging(client: RegistryClient, inputs: MergeInputs, report: RunR
         const apply = row.requestedTags.filter(r => !withheld.has(r)).map(r => r.slice(row.image.length + 1))
         conflicts.push(
           ...(await recheckImmutableTags(client, row.image, apply, row.digest as string, {
-            ...inputs.plan.flavor,
+            ...plannedFlavor(inputs.plan, plannedImage(inputs.plan, row.target)),
             overwrite: inputs.overwrite
           }))
         )
@@ -182,7 +184,7 @@ function rowsOf(inputs: MergeInputs): TargetResult[] {
     target: i.target,
     image: i.image,
     platforms: i.platforms,
-    requestedTags: inputs.plan.tags.map(t => `${i.image}:${t}`),
+    requestedTags: plannedTags(inputs.plan, i).map(t => `${i.image}:${t}`),
     tags: [],
     withheld: [],
     platformDigests: {},

@@ -9,6 +9,7 @@
 // The decisions live in E's modules (tag-policy, verify, metrics, pr-comment); this file only connects them.
 import * as core from '@actions/core'
 import type { TargetPlan } from '../3-plan/targets.js'
+import { variantFlavor } from '../3-plan/image-names.js'
 import type { BakeRunResult } from '../5-build/bake-run.js'
 import type { RunContext } from '../1-context/context.js'
 import type { Inputs } from '../1-context/inputs.js'
@@ -49,9 +50,10 @@ export const bareTag = (image: string, ref: string): string => ref.slice(image.l
 
 export function releaseHooks(s: ReleaseSettings): PublishHooks {
   const tagPlans = new Map<string, ImageTagPlan>()
-  const policy = () => ({
-    prefix: s.flavor.prefix,
-    suffix: s.flavor.suffix,
+  // A target's variant (variants input) wraps the tag engine's flavor: its tags are read inside both.
+  const variants = new Map<string, TargetPlan['variant']>()
+  const policy = (target: string) => ({
+    ...variantFlavor(s.flavor, variants.get(target)),
     monotonic: s.inputs.monotonic,
     overwrite: s.inputs.overwrite
   })
@@ -65,13 +67,16 @@ export function releaseHooks(s: ReleaseSettings): PublishHooks {
       if (!report.push.push || s.inputs.digestOnly) return
       const conflicts: ImmutableConflict[] = []
       for (const p of plans.filter(p => p.producesImage && p.tags.length)) {
+        variants.set(p.target, p.variant)
         const bare = p.tags.map(r => bareTag(p.image, r))
-        const plan = await planImageTags(need(), p.image, s.version, bare, policy()).catch((e: Error) => {
-          throw new Error(
-            `Release tag check of ${p.target} (${p.image}) failed before building; nothing was pushed: ${e.message}`,
-            { cause: e }
-          )
-        })
+        const plan = await planImageTags(need(), p.image, s.version, bare, policy(p.target)).catch(
+          (e: Error) => {
+            throw new Error(
+              `Release tag check of ${p.target} (${p.image}) failed before building; nothing was pushed: ${e.message}`,
+              { cause: e }
+            )
+          }
+        )
         tagPlans.set(p.target, plan)
         conflicts.push(...plan.conflicts)
         for (const w of plan.withheld) core.info(`${p.image}:${w.tag} will not move: ${w.reason}`)
@@ -83,7 +88,9 @@ export function releaseHooks(s: ReleaseSettings): PublishHooks {
       const conflicts: ImmutableConflict[] = []
       for (const t of targets) {
         const bare = t.requestedTags.map(r => bareTag(t.image, r))
-        conflicts.push(...(await recheckImmutableTags(need(), t.image, bare, t.digest as string, policy())))
+        conflicts.push(
+          ...(await recheckImmutableTags(need(), t.image, bare, t.digest as string, policy(t.target)))
+        )
         const plan = tagPlans.get(t.target)
         t.withheld = (plan?.withheld ?? []).map(w => ({ tag: `${t.image}:${w.tag}`, reason: w.reason }))
       }

@@ -6,10 +6,12 @@ import * as core from '@actions/core'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { printDefinition, type BakeInvocation } from '../3-plan/definition.js'
+import { printDefinition, withFile, type BakeInvocation } from '../3-plan/definition.js'
 import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
-import { planBuild } from '../3-plan/plan.js'
+import { bakeInvocation, planBuild } from '../3-plan/plan.js'
+import { runBakeCall } from '../5-build/bake-call.js'
+import { loadImages } from '../5-build/bake-load.js'
 import { inspectBuilder, removeBuilder, setupBuilder } from '../4-setup/builder.js'
 import { checkBuildx } from '../4-setup/buildx.js'
 import { assertFinalDefinition } from '../3-plan/secret-guard.js'
@@ -153,11 +155,18 @@ async function overridePhase(s: Session): Promise<void> {
   await writeFile(s.report.bakeFile, JSON.stringify(overrideFile(s.plans), null, 2) + '\n')
   // `set` lines apply over the override file: the secret guard again, on what the build will really run.
   if (!s.inputs.set.length && !s.inputs.dryRun) return
-  const final = await printDefinition({ ...invocation, files: [...invocation.files, s.report.bakeFile] })
+  const final = await printDefinition(withFile(invocation, s.report.bakeFile))
   assertFinalDefinition(final.definition, { allow: s.inputs.allowSecretBuildArgs })
   if (!s.inputs.dryRun) return
   core.info(final.json)
   core.info('dry-run: nothing was built or pushed.')
+}
+
+/** Phase (call input other than build): the builder, then bake evaluates the targets; nothing is built. */
+async function callPhase(s: Session): Promise<void> {
+  s.invocation = (await printDefinition(bakeInvocation(s.inputs, s.ctx, s.meta?.version ?? ''))).invocation
+  await builderPhase(s)
+  await runBakeCall({ ...s.invocation, builder: s.builder }, s.inputs.call)
 }
 
 /** Phase: registry login (state records it for the post step's logout) and the local cache restore. */
@@ -210,6 +219,7 @@ async function buildPhase(s: Session): Promise<void> {
     await removeLayouts(layouts)
     throw new Error(s.build.error)
   }
+  if (s.inputs.load && s.report.push.push) await loadImages(s.invocation as BakeInvocation, s.plans, s.dir)
 }
 
 /** The release policies (issue 5) wired onto the publish hooks. */
@@ -255,6 +265,10 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
     const session = s
     if (!o.hooks) session.hooks = defaultHooks(session)
     await group('Context and tags', () => contextPhase(session))
+    if (inputs.call !== 'build') {
+      await group(`bake --call ${inputs.call}`, () => callPhase(session))
+      return report
+    }
     await group('Bake definition and plan', () => planPhase(session))
     await group('Buildx, QEMU and builder', () => builderPhase(session))
     await group(inputs.dryRun ? 'Final bake definition (dry run)' : 'Override file', () =>

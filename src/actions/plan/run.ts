@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { printDefinition } from '../../3-plan/definition.js'
 import { planTargets, type TargetPlan } from '../../3-plan/targets.js'
-import { bakeInvocation, imageOptions } from '../../3-plan/plan.js'
+import { bakeInvocation, describeDefinition, imageOptions } from '../../3-plan/plan.js'
 import { contextFromWorkflow, fetchRepo, type RunContext } from '../../1-context/context.js'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
 import { decidePush } from '../../1-context/push-decision.js'
@@ -29,7 +29,10 @@ const SHARED_INPUTS: InputName[] = [
   'annotations',
   'push',
   'set',
-  'github-token'
+  'github-token',
+  'vars',
+  'source',
+  'variants'
 ]
 
 export interface PlanResult {
@@ -43,10 +46,10 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
   const repo = await fetchRepo(ctx, inputs.githubToken, m => core.warning(m))
   const meta = resolveMeta(inputs, ctx, repo)
   const push = decidePush(inputs.push, ctx)
-  const invocation = bakeInvocation(inputs, ctx, meta.version)
-  const { definition } = await printDefinition(invocation)
+  const { definition, files } = await printDefinition(bakeInvocation(inputs, ctx, meta.version))
+  core.info(`Bake definition: ${describeDefinition(inputs, files)}`)
   const plans = planTargets(definition, {
-    ...imageOptions(inputs, invocation, meta, push.push),
+    ...imageOptions(inputs, ctx, meta, push.push),
     ...MATRIX_PLAN_OPTIONS
   })
   const matrix = buildMatrix(plans, parseRunnerMap(runners))
