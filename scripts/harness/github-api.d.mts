@@ -16,5 +16,6 @@ export declare function startGitHubApi(o?: {
   repos?: Record<string, object>
   writeTokens?: string[] | null
   failStatus?: number | null
+  identities?: Record<string, { login: string; type: 'User' | 'Bot'; id?: number }>
 }): Promise<GitHubApi>
 export declare function repoFixture(fullName?: string, extra?: object): Record<string, unknown>

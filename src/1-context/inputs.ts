@@ -1,6 +1,7 @@
 // One typed Inputs object, built in one place from the action's inputs (or the CLI's flags, through the same
 // getter). Each resolved value is logged at debug level; a bad value fails with what was expected.
 import * as core from '@actions/core'
+import { parseBoolean } from '../lib/boolean.js'
 import { maskSecret } from '../lib/secrets.js'
 
 /** Defaults of every input, exactly as action.yml declares them (a unit test keeps the two equal). */
@@ -101,10 +102,6 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new Error(`Invalid ${name} '${value}'. Expected one of: ${allowed.join(', ')}.`)
 }
 
-function parseBool(name: string, value: string): boolean {
-  return oneOf(name, value, ['true', 'false']) === 'true'
-}
-
 export function parseImages(value: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const line of splitList(value, { commas: false })) {
@@ -127,7 +124,7 @@ export function parseImages(value: string): Record<string, string> {
 export function parseSbom(value: string): Sbom {
   const v = value.trim()
   if (/^generator=\S+$/.test(v)) return { enabled: true, generator: v.slice('generator='.length) }
-  return parseBool('sbom', v) ? { enabled: true } : { enabled: false }
+  return parseBoolean('sbom', v) ? { enabled: true } : { enabled: false }
 }
 
 export function parseProvenance(value: string): Provenance {
@@ -149,7 +146,7 @@ export function splitFlavor(flavor: string): { flavor: string; monotonic: boolea
     const kept = line.split(',').filter(field => {
       const m = /^\s*monotonic\s*=\s*(.*?)\s*$/i.exec(field)
       if (!m) return true
-      monotonic = parseBool('flavor monotonic', m[1])
+      monotonic = parseBoolean('flavor monotonic', m[1])
       return false
     })
     if (kept.join(',').trim()) lines.push(kept.join(','))
@@ -195,11 +192,11 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     password: get('password'),
     set: splitList(value('set'), { commas: false }),
     githubToken: get('github-token').trim(),
-    dryRun: parseBool('dry-run', value('dry-run')),
-    overwrite: parseBool('overwrite', value('overwrite')),
+    dryRun: parseBoolean('dry-run', value('dry-run')),
+    overwrite: parseBoolean('overwrite', value('overwrite')),
     allowSecretBuildArgs: parseAllowList(value('allow-secret-build-args')),
-    prComment: parseBool('pr-comment', value('pr-comment')),
-    digestOnly: parseBool('digest-only', value('digest-only')),
+    prComment: parseBoolean('pr-comment', value('pr-comment')),
+    digestOnly: parseBoolean('digest-only', value('digest-only')),
     monotonic: splitFlavor(value('flavor')).monotonic
   }
   if (inputs.files.length === 0) throw new Error('Invalid files: give at least one bake file.')

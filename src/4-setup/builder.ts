@@ -95,6 +95,8 @@ export interface BuilderOptions {
   driver: Driver
   buildkitImage: string
   runId: string
+  /** Told the name of a builder this run created, as soon as it exists (the post step removes it). */
+  onCreated?: (name: string) => void
 }
 
 export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
@@ -115,17 +117,14 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
   }
   const name = builderName(o.runId)
   await run('docker', createArgs(name, o.buildkitImage))
+  // Recorded before it boots: a builder that cannot start (image not pullable…) is still removed afterwards.
+  o.onCreated?.(name)
   core.info(`Created builder '${name}' (docker-container, ${o.buildkitImage}); the post step removes it`)
-  try {
-    const info = await inspectBuilder(
-      name,
-      `BuildKit (${o.buildkitImage}) did not start: check the buildkit-image input, or use driver: docker.`
-    )
-    return { ...info, created: true }
-  } catch (e) {
-    // Created but cannot boot (image not pullable…): still report it as created so the post step removes it.
-    throw Object.assign(e as Error, { createdBuilder: name })
-  }
+  const info = await inspectBuilder(
+    name,
+    `BuildKit (${o.buildkitImage}) did not start: check the buildkit-image input, or use driver: docker.`
+  )
+  return { ...info, created: true }
 }
 
 /** Post step: remove a builder this action created; warns, never fails. */

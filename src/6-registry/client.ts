@@ -5,10 +5,12 @@
 // Every operation goes through withRetry (5xx/429/connection resets, Retry-After honoured). Credentials never
 // appear in errors or logs: messages carry the method, the URL (which never holds credentials) and the status.
 import {
+  removeManifest,
   sha256,
   uploadBlob,
   uploadManifest,
   type BlobSource,
+  type DeleteResult,
   type RegistryTransport,
   type RequestOptions
 } from './upload.js'
@@ -167,7 +169,7 @@ export class RegistryClient {
     return out
   }
 
-  /** Uploads one blob unless the repository already has it (see registry-upload.ts). */
+  /** Uploads one blob unless the repository already has it (see upload.ts). */
   async pushBlob(
     image: string | ImageRef,
     blob: BlobSource,
@@ -183,6 +185,11 @@ export class RegistryClient {
     manifest: { mediaType: string; raw: Buffer }
   ): Promise<string> {
     return uploadManifest(this.transport, toRef(image), reference, manifest)
+  }
+
+  /** DELETE of a manifest by digest or of a tag, where the registry allows it (see upload.ts). */
+  async deleteManifest(image: string | ImageRef, reference: string): Promise<DeleteResult> {
+    return removeManifest(this.transport, toRef(image), reference)
   }
 
   /** GET or HEAD of the manifest a reference names (its digest, else its tag, else `latest`). */

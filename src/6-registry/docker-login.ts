@@ -1,12 +1,12 @@
 // Registry access through the docker CLI: login (password on stdin, masked first) and logout (post step), for
-// buildx and imagetools; credential helpers shared with src/registry-client.ts (which moves tags through the
-// registry API).
+// buildx and imagetools. The same login, for its one registry, is what client.ts sends when it moves tags
+// through the registry API.
 import * as core from '@actions/core'
 import { ExecError, run } from '../lib/exec.js'
 import { maskSecret, redact } from '../lib/secrets.js'
 import { withRetry } from '../lib/retry.js'
 
-export interface Credentials {
+export interface RegistryLogin {
   registry: string
   username: string
   password: string
@@ -20,7 +20,7 @@ export function resolveCredentials(
   username: string,
   password: string,
   defaults: { actor: string; token: string }
-): Credentials | undefined {
+): RegistryLogin | undefined {
   const ghcr = registry === 'ghcr.io'
   const pass = password || (ghcr ? defaults.token : '')
   if (!pass) return undefined
@@ -30,7 +30,7 @@ export function resolveCredentials(
 }
 
 /** The registry's reason for a failed login, without docker's boilerplate and without the password. */
-export function loginError(c: Credentials, e: ExecError): Error {
+export function loginError(c: RegistryLogin, e: ExecError): Error {
   const raw = redact(`${e.result.stderr}\n${e.result.stdout}`, c.password)
   const line =
     raw
@@ -45,7 +45,7 @@ export function loginError(c: Credentials, e: ExecError): Error {
   return new Error(`Login to ${c.registry} as ${c.username} failed: ${reason}.${hint}`)
 }
 
-export async function login(c: Credentials): Promise<void> {
+export async function login(c: RegistryLogin): Promise<void> {
   maskSecret(c.password)
   try {
     await withRetry(`login to ${c.registry}`, () =>

@@ -140,3 +140,30 @@ export async function uploadManifest(
   }
   return stored
 }
+
+/** `deleted`; `absent` (nothing to delete); `unsupported`: the registry does not delete this way, or not for us. */
+export type DeleteResult = 'deleted' | 'absent' | 'unsupported'
+
+/**
+ * DELETE of a manifest by digest (which also removes the tags on it), or of a tag (distribution 3 and the
+ * registries that follow it). A 405, distribution 2's 400 for a tag, or a 401/403 is `unsupported`: the caller
+ * decides what else to do.
+ */
+export async function removeManifest(
+  t: RegistryTransport,
+  ref: ImageRef,
+  reference: string
+): Promise<DeleteResult> {
+  const url = `${t.repositoryUrl(ref)}/manifests/${reference}`
+  const what = `delete ${imageName(ref)}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`
+  try {
+    return await t.attempt(what, ref, async () => {
+      const res = await t.request('DELETE', url, ref, { accept: '*/*', push: true })
+      await res.body?.cancel()
+      return res.status === 404 ? 'absent' : 'deleted'
+    })
+  } catch (e) {
+    if (e instanceof HttpError && [400, 401, 403, 405].includes(e.status)) return 'unsupported'
+    throw e
+  }
+}

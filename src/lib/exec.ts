@@ -13,10 +13,6 @@ export interface ExecOptions {
   silent?: boolean
   /** Return the result instead of throwing on a non-zero exit code. */
   ignoreReturnCode?: boolean
-  /** Called with each chunk of stderr as it arrives (for progress streams). */
-  onStderr?: (chunk: string) => void
-  /** Called with each chunk of stdout as it arrives. */
-  onStdout?: (chunk: string) => void
 }
 
 export interface ExecResult {
@@ -56,16 +52,8 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
     silent: options.silent ?? false,
     ignoreReturnCode: true,
     listeners: {
-      stdout: (data: Buffer) => {
-        const s = data.toString()
-        stdout.push(s)
-        options.onStdout?.(s)
-      },
-      stderr: (data: Buffer) => {
-        const s = data.toString()
-        stderr.push(s)
-        options.onStderr?.(s)
-      }
+      stdout: (data: Buffer) => void stdout.push(data.toString()),
+      stderr: (data: Buffer) => void stderr.push(data.toString())
     }
   })
   const result = { exitCode, stdout: stdout.join(''), stderr: stderr.join('') }

@@ -9,7 +9,7 @@ import { bakeInvocation, imageOptions } from '../../3-plan/plan.js'
 import { contextFromWorkflow, fetchRepo, type RunContext } from '../../1-context/context.js'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
 import { decidePush } from '../../1-context/push-decision.js'
-import { cell } from '../../8-report/summary.js'
+import { cell } from '../../8-report/markdown.js'
 import { resolveMeta } from '../../2-tags/action-tags.js'
 import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap, type Matrix } from '../../3-plan/matrix.js'
 import { planDocument, type PlanDocument } from '../../3-plan/document.js'
@@ -50,7 +50,11 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
     ...MATRIX_PLAN_OPTIONS
   })
   const matrix = buildMatrix(plans, parseRunnerMap(runners))
-  return { matrix, document: planDocument(meta, plans, push, inputs.monotonic), plans }
+  return {
+    matrix,
+    document: planDocument(meta, plans, push, { monotonic: inputs.monotonic, registry: inputs.registry }),
+    plans
+  }
 }
 
 function summary(r: PlanResult): string {

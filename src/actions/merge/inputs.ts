@@ -1,7 +1,8 @@
 // The merge sub-action's inputs, read once into one typed object; each value logged at debug level.
 import * as core from '@actions/core'
-import { parsePlanDocument, type PlanDocument } from '../3-plan/document.js'
-import { maskSecret } from '../lib/secrets.js'
+import { parsePlanDocument, type PlanDocument } from '../../3-plan/document.js'
+import { parseBoolean } from '../../lib/boolean.js'
+import { maskSecret } from '../../lib/secrets.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -19,13 +20,6 @@ export interface MergeInputs {
   prComment: boolean
 }
 
-function bool(name: string, value: string, fallback: boolean): boolean {
-  const v = value.trim().toLowerCase()
-  if (v === '') return fallback
-  if (v === 'true' || v === 'false') return v === 'true'
-  throw new Error(`Invalid ${name} '${value}'. Expected true or false.`)
-}
-
 export function parseMergeInputs(get: (name: string) => string): MergeInputs {
   const inputs: MergeInputs = {
     plan: parsePlanDocument(get('plan')),
@@ -33,10 +27,10 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     username: get('username').trim(),
     password: get('password'),
     githubToken: get('github-token').trim(),
-    overwrite: bool('overwrite', get('overwrite'), false),
-    attestations: bool('attestations', get('attestations'), true),
+    overwrite: parseBoolean('overwrite', get('overwrite'), false),
+    attestations: parseBoolean('attestations', get('attestations'), true),
     builder: get('builder').trim(),
-    prComment: bool('pr-comment', get('pr-comment'), true)
+    prComment: parseBoolean('pr-comment', get('pr-comment'), true)
   }
   maskSecret(inputs.password)
   maskSecret(inputs.githubToken)
