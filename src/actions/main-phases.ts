@@ -18,7 +18,7 @@ import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { RegistryClient } from '../6-registry/client.js'
 import { login, resolveCredentials, type RegistryLogin } from '../6-registry/docker-login.js'
 import { tagOf, tagRef } from '../6-registry/reference.js'
-import { removeLayouts } from '../7-publish/layout-push.js'
+import { pushLayouts, removeLayouts } from '../7-publish/layout-push.js'
 import { checkBeforePush, type ReleasePolicy } from '../7-publish/release-policy.js'
 import { imageTargets, plannedTargets, recordBuild, withhold, type RunReport } from '../7-publish/results.js'
 import { collectMetrics } from '../8-report/metrics.js'
@@ -72,7 +72,7 @@ export async function planPhase(
     meta: tags.meta,
     push: report.push,
     localCacheDir: localCacheRoot(),
-    layoutRoot: path.join(dir, 'oci'),
+    layoutRoot: layoutRoot(dir),
     // The docker driver cannot push by digest: the driver is known before any output is planned.
     driver: inputs.builder ? (await inspectBuilder(inputs.builder)).driver : inputs.driver
   })
@@ -196,6 +196,23 @@ export async function dryRunReleaseCheck(
   }
 }
 
+/** Where bake exports the OCI layouts (docker driver): one directory per target under it. */
+export const layoutRoot = (dir: string): string => path.join(dir, 'oci')
+
+/** Phase (docker driver): upload every layout by digest, then remove them all. */
+export async function pushPhase(
+  client: RegistryClient,
+  report: RunReport,
+  plans: TargetPlan[],
+  dir: string
+): Promise<void> {
+  try {
+    await pushLayouts(client, report.targets, plans)
+  } finally {
+    await removeLayouts([layoutRoot(dir)])
+  }
+}
+
 /** Phase: the build (push by digest, or OCI layouts for the docker driver); no tag moves. */
 export async function buildPhase(
   inputs: Inputs,
@@ -205,7 +222,8 @@ export async function buildPhase(
   state: StateStore,
   dir: string
 ): Promise<BakeRunResult> {
-  const layouts = plans.filter(p => p.layoutDir).map(p => p.layoutDir as string)
+  // The docker driver's OCI layouts, all under one directory: the post step removes it if main could not.
+  const layouts = plans.some(p => p.layoutDir) ? [layoutRoot(dir)] : []
   if (layouts.length) state.save(State.LayoutDirs, JSON.stringify(layouts))
   const build = await runBake(invocation, report.bakeFile, path.join(dir, 'metadata.json'))
   report.metadataJson = build.metadataJson

@@ -11,7 +11,6 @@ import { contextFromWorkflow, type RunContext } from '../1-context/context.js'
 import { getInputs, type Inputs } from '../1-context/inputs.js'
 import type { BakeRunResult } from '../5-build/bake-run.js'
 import type { RegistryClient } from '../6-registry/client.js'
-import { pushLayouts } from '../7-publish/layout-push.js'
 import { checkBeforePush, releasePolicy } from '../7-publish/release-policy.js'
 import { emptyReport, type RunReport } from '../7-publish/results.js'
 import { recordDigestsOnly, tagRelease } from '../7-publish/tagging.js'
@@ -27,6 +26,7 @@ import {
   loginPhase,
   overridePhase,
   planPhase,
+  pushPhase,
   registryClient,
   registryLogin,
   releaseImages
@@ -89,7 +89,7 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
     )
     if (!build.ok) throw new Error(build.error)
     if (plan.plans.some(p => p.layoutDir)) {
-      await phase('Push by digest', () => pushLayouts(registry, report.targets, plan.plans))
+      await phase('Push by digest', () => pushPhase(registry, report, plan.plans, dir))
     }
     if (release) {
       await phase('Tagging', () => tagRelease(registry, report.targets, policy))
