@@ -30,7 +30,7 @@ describe('action.yml', () => {
     }
   })
 
-  it('declares the issue-3 outputs (+ digests) and runs main and post on node24 from one bundle', () => {
+  it('declares the outputs the report writes and runs main and post on node24 from one bundle', () => {
     expect(Object.keys(actionYml.outputs).sort()).toEqual([
       'bake-file',
       'digests',

@@ -1,7 +1,9 @@
-// Issue 5 on the real engine, through the built action (docker driver: OCI layouts pushed by digest by the
-// action itself): monotonic floating tags, immutable release tags, atomic multi-target publish, retries through a
-// flaky registry, the sticky PR comment (created, then updated in place) and no API call for a fork PR. Every
-// assertion reads the registry or the local GitHub API's records; each scenario has its own image prefix.
+// The release rules on the real engine, through the built action (docker driver: OCI layouts pushed by digest
+// by the action itself): monotonic floating tags, immutable release tags, atomic multi-target publish, retries
+// through a flaky registry, a tag move that keeps failing (every moved tag put back, then a re-run completes),
+// the sticky PR comment (created, then updated in place; a planted marked comment is left alone) and no API
+// call for a fork PR. Every assertion reads the registry or the local GitHub API's records; each scenario has
+// its own image prefix.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
@@ -31,7 +33,10 @@ const AMD64 = { platforms: 'linux/amd64' }
 
 beforeAll(async () => {
   registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
+  api = await startGitHubApi({
+    repos: { 'blacklake/demo': repoFixture('blacklake/demo') },
+    identities: { 'mallory-token': { login: 'mallory', type: 'User' } }
+  })
 })
 afterAll(async () => api?.close())
 
@@ -220,14 +225,79 @@ describe('a registry that answers 503 twice, then works', () => {
   })
 })
 
+describe('a tag move that keeps failing: all or nothing, then the re-run completes', () => {
+  let proxy: FlakyProxy
+  const prefix = uniqueName('trust-allornothing')
+  const image = (t: string) => `${registry}/${prefix}/${t}`
+  const before: Record<string, Record<string, string | undefined>> = {}
+  let failing = false
+  let attempts = 0
+  let failed: RunResult
+  let rerun: RunResult
+  beforeAll(async () => {
+    // Every attempt (the first and the 5 retries) of worker:latest's move gets a 503; the put-back passes.
+    proxy = await startFlakyProxy({
+      target: 'http://127.0.0.1:5000',
+      failures: 1_000_000,
+      match: req =>
+        failing &&
+        req.method === 'PUT' &&
+        /\/worker\/manifests\/latest$/.test(req.url ?? '') &&
+        ++attempts <= 6
+    })
+    const inputs = { targets: 'api,worker', 'image-prefix': prefix, registry: proxy.host, ...AMD64 }
+    const at = (r: string) => ({ workspace: '', context: pushContext(r), api, inputs })
+    const run = async (o: ReturnType<typeof at>) => publish({ ...o, workspace: await workspaceFrom('basic') })
+    ok(await run(at('refs/tags/v1.0.0')))
+    for (const t of ['api', 'worker']) before[t] = await tagDigests(image(t))
+    const release = at('refs/tags/v1.1.0')
+    failing = true
+    failed = await run(release)
+    failing = false
+    // The same release again (same commit, as GitHub's re-run has it).
+    rerun = await run(release)
+  })
+  afterAll(async () => proxy?.close())
+
+  it('fails, saying the tag that failed and that every moved tag was put back', () => {
+    expect(failed.main.exitCode).not.toBe(0)
+    const error = annotations(failed, 'error').join('\n')
+    expect(error).toMatch(/Tagging \S+\/worker:latest failed: .*503/)
+    expect(error).toContain('Every tag this run moved was put back')
+    expect(failed.main.outputs.pushed).toBe('false')
+    expect(proxy.injected).toBe(6)
+  })
+
+  it('the registry holds exactly the tags it held before', async () => {
+    for (const t of ['api', 'worker']) expect(await tagDigests(image(t))).toEqual(before[t])
+  })
+
+  it('the re-run publishes the whole release', async () => {
+    ok(rerun)
+    for (const t of ['api', 'worker']) {
+      const d = await tagDigests(image(t))
+      const digest = imagesOutput(rerun)[t].digest
+      for (const tag of ['v1.1.0', 'v1.1', 'v1', 'latest']) expect([t, tag, d[tag]]).toEqual([t, tag, digest])
+      expect(d['v1.0.0']).toBe(before[t]['v1.0.0'])
+    }
+  })
+})
+
 describe('PR previews: sticky comment', () => {
   const prefix = uniqueName('trust-pr')
+  const PLANTED = '<!-- blacklake/multiarch-action:publish/publish -->'
   const calls = () => api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
   let first: RunResult
   let second: RunResult
   let ctx2: EventContext
   beforeAll(async () => {
     const inputs = { targets: 'api', 'image-prefix': prefix, ...AMD64 }
+    // Anyone who can comment can post a comment that starts with the action's marker.
+    await fetch(`${api.url}/repos/blacklake/demo/issues/7/comments`, {
+      method: 'POST',
+      headers: { authorization: 'token mallory-token' },
+      body: JSON.stringify({ body: `${PLANTED}\nPull evil.example/api:pr-7` })
+    })
     const ctx1 = pullRequestContext(7)
     first = await publish({ workspace: await workspaceFrom('basic'), context: ctx1, api, inputs })
     ctx2 = pullRequestContext(7)
@@ -242,18 +312,22 @@ describe('PR previews: sticky comment', () => {
     expect(tags).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
   })
 
-  it('creates the comment once, then updates it in place', () => {
+  it('creates its own comment once, then updates it in place; the planted one is left alone', () => {
     const writes = calls().filter(c => c.method !== 'GET')
-    expect(writes.map(c => `${c.method} ${c.path}`)).toEqual([
-      'POST /repos/blacklake/demo/issues/7/comments',
-      expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+$/)
+    expect(
+      writes.map(c => `${c.method} ${c.path} ${c.token === 'mallory-token' ? 'mallory' : 'action'}`)
+    ).toEqual([
+      'POST /repos/blacklake/demo/issues/7/comments mallory',
+      'POST /repos/blacklake/demo/issues/7/comments action',
+      expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+ action$/)
     ])
     const list = api.comments.get('blacklake/demo#7') ?? []
-    expect(list).toHaveLength(1)
+    expect(list.map(c => c.user.login)).toEqual(['mallory', 'github-actions[bot]'])
+    expect(list[0].body).toContain('evil.example')
     const digest = imagesOutput(second).api.digest
-    expect(list[0].body).toContain(`docker pull ${registry}/${prefix}/api@${digest}`)
-    expect(list[0].body).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
-    expect(list[0].body).toMatch(/^<!-- blacklake\/multiarch-action:/)
+    expect(list[1].body).toContain(`docker pull ${registry}/${prefix}/api@${digest}`)
+    expect(list[1].body).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
+    expect(list[1].body.startsWith(`${PLANTED}\n`)).toBe(true)
   })
 })
 

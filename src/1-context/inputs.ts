@@ -82,7 +82,7 @@ export interface Inputs {
   allowSecretBuildArgs: boolean | string[]
   /** Sticky PR comment on same-repository pull requests. */
   prComment: boolean
-  /** Push by digest only: no tags, no tag policy (issue 6's per-platform build job). */
+  /** Push by digest only: no tags, no tag policy (the build leg of a plan → build → merge workflow). */
   digestOnly: boolean
   /** Flavor key `monotonic=false` turns the monotonic floating-tag rule off. */
   monotonic: boolean

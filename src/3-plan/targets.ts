@@ -9,7 +9,7 @@ export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64']
 /**
  * The engine's own builder (docker driver) cannot push by digest (buildx 0.13: "push-by-digest is currently not
  * implemented for docker driver"). With it, each target is exported as an OCI layout directory (every platform
- * and attestation manifest included) that the action uploads by digest itself (src/oci-push.ts): no tag, not
+ * and attestation manifest included) that the action uploads by digest itself (7-publish/layout-push.ts): no tag, not
  * even a staging one, reaches the registry before every target succeeded. Other drivers push by digest.
  */
 export function layoutOutput(dir: string): string {
@@ -58,7 +58,7 @@ export interface PlanOptions {
   pushByDigest: boolean
   /** Parent of the per-target OCI layout directories (docker driver). */
   layoutRoot?: string
-  /** Push by digest only: no tags at all; the cache scope adds the platform (issue 6's per-platform build). */
+  /** Push by digest only: no tags at all; the cache scope adds the platform (a multi-runner build leg). */
   digestOnly?: boolean
   sbom: Sbom
   provenance: Provenance

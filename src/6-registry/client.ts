@@ -1,6 +1,6 @@
 // A small Docker Registry HTTP API v2 client (https://distribution.github.io/distribution/spec/api/) on global
 // fetch: list tags, read a manifest or index, resolve a tag to its digest; uploads (blobs, manifests) are in
-// src/registry-upload.ts on this client's transport. Auth: anonymous, Basic, and the
+// upload.ts on this client's transport. Auth: anonymous, Basic, and the
 // Bearer token flow (https://distribution.github.io/distribution/spec/auth/token/) with username/password.
 // Every operation goes through withRetry (5xx/429/connection resets, Retry-After honoured). Credentials never
 // appear in errors or logs: messages carry the method, the URL (which never holds credentials) and the status.
@@ -93,7 +93,7 @@ const referenceOf = (ref: ImageRef): string => ref.digest ?? ref.tag ?? 'latest'
 
 export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; expires: number }>()
-  /** What the uploads of registry-upload.ts use of this client. */
+  /** What the uploads of upload.ts use of this client. */
   private readonly transport: RegistryTransport = {
     repositoryUrl: ref => this.repositoryUrl(ref),
     request: (method, url, ref, options) => this.request(method, url, ref, options),

@@ -1,5 +1,5 @@
 // The `plan` sub-action: resolves the bake definition and the tags exactly as the main action does (same
-// inputs, same code: resolveMeta in src/tagging.ts, bakeInvocation and imageOptions in src/build-plan.ts), then
+// inputs, same code: resolveMeta in 2-tags/action-tags.ts, bakeInvocation and imageOptions in 3-plan/plan.ts), then
 // writes the build matrix (image target × platform → runner) and the plan document the merge job reads.
 // Nothing is built or pushed here.
 import * as core from '@actions/core'
