@@ -9,7 +9,12 @@
 // their ratio are printed. With the action's debug log on, its phase timings (`phase NAME: N ms`) are collected
 // too and printed as medians, which is where to look when the difference grows.
 //
+// `--baseline DIR` adds a third contender, another build of the action (a directory holding its action.yml and
+// dist/, e.g. a worktree of an earlier commit after `npm run build`), interleaved with the other two: a before /
+// after comparison in one run, on the same machine load.
+//
 // Usage: node scripts/bench-overhead.mjs [pairs=7] [targets=api,worker] [platforms=linux/amd64,linux/arm64]
+//        [--baseline DIR]
 // Needs the e2e environment (scripts/e2e-env.sh) and a built action (npm run build, or E2E_ACTION_DIR).
 import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -17,9 +22,12 @@ import path from 'node:path'
 import { e2eEnv, publish, pushContext, uniqueName, workspaceFrom } from './harness/e2e.mjs'
 import { repoFixture, startGitHubApi } from './harness/github-api.mjs'
 
-const pairs = Number(process.argv[2] ?? 7)
-const targets = (process.argv[3] ?? 'api,worker').split(',')
-const platforms = process.argv[4] ?? 'linux/amd64,linux/arm64'
+const argv = process.argv.slice(2)
+const at = argv.indexOf('--baseline')
+const baseline = at >= 0 ? path.resolve(argv.splice(at, 2)[1]) : undefined
+const pairs = Number(argv[0] ?? 7)
+const targets = (argv[1] ?? 'api,worker').split(',')
+const platforms = argv[2] ?? 'linux/amd64,linux/arm64'
 const SHA = '860c190d0f1a2b3c4d5e6f708192a3b4c5d6e7f8'
 const TAGS = ['v1.2.3', 'v1.2', 'v1', 'latest', `sha-${SHA.slice(0, 7)}`]
 
@@ -32,10 +40,12 @@ const sec = ms => (ms / 1000).toFixed(2)
 const env = await e2eEnv()
 const api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
 
-/** A: the action. Returns the wall time of main + post, and the phase timings of its debug log. */
-async function action() {
+/** A: the action (or the baseline build). Returns the wall time of main + post, and its phase timings. */
+async function action(dir) {
   const workspace = await workspaceFrom('basic')
   const prefix = uniqueName('bench-a')
+  const current = process.env.E2E_ACTION_DIR
+  if (dir) process.env.E2E_ACTION_DIR = dir
   const started = Date.now()
   const r = await publish({
     workspace,
@@ -45,6 +55,8 @@ async function action() {
     inputs: { targets: targets.join(','), platforms, 'image-prefix': prefix }
   })
   const ms = Date.now() - started
+  if (current === undefined) delete process.env.E2E_ACTION_DIR
+  else process.env.E2E_ACTION_DIR = current
   if (r.main.exitCode !== 0)
     throw new Error(`the action failed:\n${r.main.stdout.slice(-4000)}\n${r.main.stderr}`)
   const phases = {}
@@ -98,32 +110,43 @@ async function handBake() {
 try {
   console.log(`warm-up: one run of each (${targets.join(', ')} for ${platforms})`)
   await action()
+  if (baseline) await action(baseline)
   await handBake()
-  const a = []
-  const b = []
+  const runs = { A: [], A0: [], B: [] }
   const phases = []
+  const kinds = baseline ? ['A', 'A0', 'B'] : ['A', 'B']
   for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? ['A', 'B'] : ['B', 'A']
+    // Rotate the order, so no contender always runs first (or right after another).
+    const order = kinds.map((_, k) => kinds[(k + i) % kinds.length])
     for (const which of order) {
       if (which === 'A') {
         const r = await action()
-        a.push(r.ms)
+        runs.A.push(r.ms)
         phases.push(r.phases)
-      } else b.push((await handBake()).ms)
+      } else if (which === 'A0') runs.A0.push((await action(baseline)).ms)
+      else runs.B.push((await handBake()).ms)
     }
-    console.log(`pair ${i + 1}/${pairs}: action ${sec(a.at(-1))} s, bake ${sec(b.at(-1))} s`)
+    const last = kinds.map(k => `${k} ${sec(runs[k].at(-1))} s`).join(', ')
+    console.log(`round ${i + 1}/${pairs}: ${last}`)
   }
-  const ma = median(a)
-  const mb = median(b)
+  const mb = median(runs.B)
   console.log('')
-  console.log(`runs: ${pairs} pairs, interleaved; medians`)
-  console.log(`  action (main + post): ${sec(ma)} s`)
-  console.log(`  hand-written bake   : ${sec(mb)} s`)
-  console.log(`  overhead            : +${sec(ma - mb)} s (ratio ${(ma / mb).toFixed(2)}×)`)
+  console.log(`runs: ${pairs} rounds, interleaved; medians`)
+  console.log(`  hand-written bake (B)       : ${sec(mb)} s`)
+  for (const [k, label] of [
+    ['A', 'action (main + post)'],
+    ['A0', `baseline ${baseline ?? ''}`]
+  ]) {
+    if (!runs[k].length) continue
+    const m = median(runs[k])
+    console.log(
+      `  ${label.padEnd(28)}: ${sec(m)} s, overhead +${sec(m - mb)} s (ratio ${(m / mb).toFixed(2)}×)`
+    )
+  }
   const names = [...new Set(phases.flatMap(p => Object.keys(p)))]
   if (names.length) {
     console.log('  action phases (median ms):')
-    for (const n of names) console.log(`    ${n.padEnd(28)} ${median(phases.map(p => p[n] ?? 0)).toFixed(0)}`)
+    for (const n of names) console.log(`    ${n.padEnd(34)} ${median(phases.map(p => p[n] ?? 0)).toFixed(0)}`)
   }
 } finally {
   await api.close()

@@ -114,7 +114,8 @@ export async function pushLayout(
     bytesUploaded: 0,
     manifests: 0
   }
-  // Blobs of all manifests in parallel (bounded), then manifests one by one in order (children, index last).
+  // Blobs of all manifests in parallel (bounded), then the image manifests in parallel (they only need their
+  // blobs), then the indexes in order (children first, the top-level index last).
   const blobs = steps.filter(s => s.kind === 'blob')
   for (const b of blobs) {
     const size = (await stat(b.path).catch(() => undefined))?.size
@@ -122,18 +123,24 @@ export async function pushLayout(
       throw new Error(`Blob ${b.digest} of ${image} is missing or truncated in the OCI layout ${dir}.`)
     }
   }
-  await pool(blobs, 4, async b => {
+  await pool(blobs, 8, async b => {
     if ((await client.pushBlob(image, b)) === 'exists') result.blobsExisting++
     else {
       result.blobsUploaded++
       result.bytesUploaded += b.size
     }
   })
-  for (const m of steps) {
-    if (m.kind !== 'manifest') continue
+  const manifests = steps.filter(s => s.kind === 'manifest')
+  const put = async (m: LayoutStep & { kind: 'manifest' }) => {
     await client.pushManifest(image, m.digest, { mediaType: m.mediaType, raw: await readFile(m.path) })
     result.manifests++
   }
+  await pool(
+    manifests.filter(m => !isIndex(m.mediaType)),
+    8,
+    put
+  )
+  for (const m of manifests.filter(m => isIndex(m.mediaType))) await put(m)
   return result
 }
 

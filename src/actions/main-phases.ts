@@ -12,7 +12,7 @@ import { rotateLocalCache } from '../3-plan/cache.js'
 import { printDefinition, type BakeInvocation } from '../3-plan/definition.js'
 import { planBuild, type BuildPlan } from '../3-plan/plan.js'
 import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
-import { checkBuildx, inspectBuilder, setupBuilder } from '../4-setup/builder.js'
+import { checkBuildx, setupBuilder } from '../4-setup/builder.js'
 import { setupQemu } from '../4-setup/qemu.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { RegistryClient } from '../6-registry/client.js'
@@ -57,56 +57,64 @@ export async function contextPhase(
   return { repo, meta }
 }
 
-/** Phase: `bake --print` with REGISTRY/IMAGE_PREFIX/VERSION, the secret guard, then the per-target plan. */
+/**
+ * Phase: the bake definition (`bake --print` with REGISTRY/IMAGE_PREFIX/VERSION), the secret guard and the
+ * per-target plan; the buildx check; and, when this run creates no builder, the builder's inspection. Those three
+ * run at once: each is a buildx call of its own and none needs another's answer (a named builder's driver, which
+ * the plan needs, comes from its inspection). Then QEMU handlers for the planned platforms and, for the
+ * docker-container driver, the builder this run creates (after QEMU, so BuildKit boots with the emulators).
+ */
 export async function planPhase(
   inputs: Inputs,
   ctx: RunContext,
   tags: { repo?: RepoInfo; meta: MetaResult },
   report: RunReport,
-  dir: string
-): Promise<BuildPlan> {
-  const plan = await planBuild({
-    inputs,
-    ctx,
-    repo: tags.repo,
-    meta: tags.meta,
-    push: report.push,
-    localCacheDir: localCacheRoot(),
-    layoutRoot: layoutRoot(dir),
-    // The docker driver cannot push by digest: the driver is known before any output is planned.
-    driver: inputs.builder ? (await inspectBuilder(inputs.builder)).driver : inputs.driver
-  })
-  report.notes.push(...plan.notes)
-  report.targets = plannedTargets(plan.plans, report.push, inputs.dryRun)
-  return plan
-}
-
-/** Phase: buildx version, QEMU handlers for the platforms, and the builder; returns its name. */
-export async function builderPhase(
-  inputs: Inputs,
-  ctx: RunContext,
-  plans: TargetPlan[],
+  dir: string,
   state: StateStore
-): Promise<string | undefined> {
-  await checkBuildx()
-  const platforms = [...new Set(plans.flatMap(p => p.platforms))]
-  if (inputs.dryRun) {
-    core.info(`dry-run: no QEMU install and no builder; platforms needed: ${platforms.join(', ')}`)
-    return inputs.builder || undefined
-  }
-  await setupQemu(inputs.qemu, platforms, inputs.qemuImage)
-  const info = await setupBuilder({
+): Promise<{ plan: BuildPlan; builder?: string }> {
+  const options = {
     ...inputs,
     runId: ctx.runId,
-    onCreated: name => state.save(State.CreatedBuilder, name)
-  })
+    onCreated: (n: string) => state.save(State.CreatedBuilder, n)
+  }
+  const creates = !inputs.builder && inputs.driver !== 'docker'
+  const inspected =
+    (inputs.dryRun && !inputs.builder) || (!inputs.dryRun && creates) ? undefined : setupBuilder(options)
+  const driver = inputs.builder && inspected ? inspected.then(b => b.driver) : Promise.resolve(inputs.driver)
+  const planned = driver.then(d =>
+    planBuild({
+      inputs,
+      ctx,
+      repo: tags.repo,
+      meta: tags.meta,
+      push: report.push,
+      localCacheDir: localCacheRoot(),
+      layoutRoot: layoutRoot(dir),
+      // The docker driver cannot push by digest: the driver is known before any output is planned.
+      driver: d
+    })
+  )
+  const settled = await Promise.allSettled([checkBuildx(), inspected, planned])
+  // The most basic failure is the one to report: no buildx, then an unusable builder, then the plan.
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+  const plan = await planned
+  report.notes.push(...plan.notes)
+  report.targets = plannedTargets(plan.plans, report.push, inputs.dryRun)
+  const platforms = [...new Set(plan.plans.flatMap(p => p.platforms))]
+  if (inputs.dryRun) {
+    core.info(`dry-run: no QEMU install and no builder; platforms needed: ${platforms.join(', ')}`)
+    return { plan, builder: inputs.builder || undefined }
+  }
+  await setupQemu(inputs.qemu, platforms, inputs.qemuImage)
+  const info = inspected ? await inspected : await setupBuilder(options)
   const unsupported = platforms.filter(p => info.platforms.length && !info.platforms.includes(p))
   if (unsupported.length) {
     core.warning(
       `Builder '${info.name}' does not list ${unsupported.join(', ')} (it lists ${info.platforms.join(', ')})`
     )
   }
-  return info.name
+  return { plan, builder: info.name }
 }
 
 /** Phase: the override file (its path); a dry run prints the final definition with it. */

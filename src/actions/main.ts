@@ -1,8 +1,8 @@
 // The main action as phases, each taking what it needs and returning what it produces: context and tags → bake
-// definition, secret guard and per-target plan → QEMU and builder → override file (a dry run checks the release
-// tags and stops here) → registry login and cache → release check (before anything is pushed) → build → push by
-// digest → tagging, all or nothing → metrics, PR comment, report. The phases are in main-phases.ts; the post
-// step is post.ts.
+// definition, secret guard and per-target plan, with QEMU and the builder → override file (a dry run checks the
+// release tags and stops here) → registry login and cache → release check (before anything is pushed) → build →
+// push by digest → tagging, all or nothing → metrics, PR comment, report. The phases are in main-phases.ts; the
+// post step is post.ts.
 import * as core from '@actions/core'
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
@@ -18,7 +18,6 @@ import { actionSink, writeReport, type ReportSink } from '../8-report/summary.js
 import { phase } from '../lib/phase.js'
 import { actionState, State, type StateStore } from '../lib/state.js'
 import {
-  builderPhase,
   buildPhase,
   contextPhase,
   dryRunReleaseCheck,
@@ -44,6 +43,8 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
   const state = o.state ?? actionState
   const sink = o.sink ?? actionSink
   state.save(State.IsPost, 'true')
+  // Node's start and the bundle's load, up to here: part of the action's overhead, like any phase.
+  core.debug(`phase start-up: ${Math.round(performance.now())} ms`)
   const report = emptyReport()
   // Set as the phases produce them; the last step (metrics, PR comment) reads them, on failure too.
   let client: RegistryClient | undefined
@@ -65,9 +66,8 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
       attestations: report.push.push && (inputs.sbom.enabled || inputs.provenance.enabled)
     })
     last = () => lastStep(inputs, ctx, report, build, client, policy.attestations)
-    const plan = await phase('Bake definition and plan', () => planPhase(inputs, ctx, tags, report, dir))
-    const builder = await phase('Buildx, QEMU and builder', () =>
-      builderPhase(inputs, ctx, plan.plans, state)
+    const { plan, builder } = await phase('Bake definition, plan and builder', () =>
+      planPhase(inputs, ctx, tags, report, dir, state)
     )
     const invocation = { ...plan.invocation, builder }
     const title = inputs.dryRun ? 'Final bake definition (dry run)' : 'Override file'

@@ -1,5 +1,6 @@
 // The one way this action runs an external command: an argument array (never a shell string), output
 // collected by listeners, and a non-zero exit turned into an error that carries the command's own message.
+import * as core from '@actions/core'
 import * as actionsExec from '@actions/exec'
 
 export interface ExecOptions {
@@ -45,6 +46,7 @@ export function lastMeaningfulLine(text: string): string {
 export async function run(tool: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const stdout: string[] = []
   const stderr: string[] = []
+  const started = Date.now()
   const exitCode = await actionsExec.exec(tool, args, {
     cwd: options.cwd,
     env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
@@ -57,6 +59,8 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
     }
   })
   const result = { exitCode, stdout: stdout.join(''), stderr: stderr.join('') }
+  // Where a run's time goes: every external command, at debug level.
+  core.debug(`${[tool, ...args.slice(0, 2)].join(' ')}: exit ${exitCode} in ${Date.now() - started} ms`)
   if (exitCode !== 0 && !options.ignoreReturnCode) {
     throw new ExecError([tool, ...args.slice(0, 2)].join(' '), result)
   }
