@@ -14,6 +14,8 @@ import {
   annotations,
   describeImage,
   e2eEnv,
+  REPO_ROOT,
+  run,
   imagesOutput,
   publish,
   pullRequestContext,
@@ -111,6 +113,27 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
     expect(await registryTags(image())).not.toContain('multiarch-staging')
   })
 
+  it('the CLI plans a v1.2.8 from this registry: one row, what would move, what would stay and why', async () => {
+    const dir = await workspaceFrom('basic')
+    const git = (...a: string[]) => run('git', ['-C', dir, ...a])
+    await git('init', '-q')
+    await git('add', '-A')
+    await git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture')
+    const cli = path.join(process.env.E2E_ACTION_DIR || REPO_ROOT, 'dist/cli.js')
+    const args = ['plan', '--ref', 'refs/tags/v1.2.8', '--targets', 'api', '--registry', registry]
+    args.push('--image-prefix', prefix, '--driver', 'docker', '--cache', 'none', '--platforms', 'linux/amd64')
+    const view = await run(process.execPath, [cli, ...args, '--workdir', dir])
+    expect([view.code, view.stderr]).toEqual([0, expect.any(String)])
+    expect(view.stdout).toMatch(/^api +\S+\/api +linux\/amd64 +v1\.2\.8 sha-[0-9a-f]{7}$/m)
+    expect(view.stdout).toContain('api: v1.2 would stay where it is (v1.2.8 < v1.2.9)')
+    expect(view.stdout).toContain('api: v1, latest would stay where they are (v1.2.8 < v1.3.0)')
+    expect(view.stdout).not.toMatch(/<code>|::|^\{/m)
+    const json = await run(process.execPath, [cli, ...args, '--workdir', dir, '--json'])
+    const target = JSON.parse(json.stdout).targets[0]
+    expect(target.withheld.map((w: { tag: string }) => w.tag)).toEqual(['v1.2', 'v1', 'latest'])
+    expect(await registryTags(image())).not.toContain('v1.2.8')
+  })
+
   it('the images output carries build metrics per platform (size and layers from the registry)', () => {
     const metrics = imagesOutput(second.result).api.metrics as Record<
       string,
@@ -119,6 +142,64 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
     expect(metrics['linux/amd64'].layers).toBeGreaterThan(0)
     expect(metrics['linux/amd64'].sizeBytes).toBeGreaterThan(0)
     expect(second.result.main.summary).toContain('### Build metrics')
+  })
+})
+
+describe('a release published while another builds: floating tags decided at tag time', () => {
+  const prefix = uniqueName('trust-race')
+  const image = () => `${registry}/${prefix}/slow`
+  let v200 = ''
+  let racing: RunResult
+  beforeAll(async () => {
+    const workspace = await workspaceFrom('basic')
+    // A target whose build takes a while (the sleep is never cached: BUST changes every run).
+    await writeFile(
+      path.join(workspace, 'Dockerfile.slow'),
+      'ARG BASE_IMAGE=localhost:5000/base/busybox:latest\nFROM ${BASE_IMAGE}\nARG BUST\nRUN echo $BUST && sleep 12\n'
+    )
+    await writeFile(
+      path.join(workspace, 'slow.hcl'),
+      'target "slow" {\n  context = "."\n  dockerfile = "Dockerfile.slow"\n  platforms = ["linux/amd64"]\n}\n'
+    )
+    const inputs = (bust: string) => ({
+      files: 'slow.hcl',
+      targets: 'slow',
+      'image-prefix': prefix,
+      set: `slow.args.BUST=${bust}`
+    })
+    const first = await publish({
+      workspace,
+      context: pushContext('refs/tags/v2.0.0'),
+      api,
+      inputs: inputs('a')
+    })
+    ok(first)
+    v200 = imagesOutput(first).slow.digest
+    // v2.0.9 starts; while it builds, v2.1.0 is published (here: its tags, put on an index by hand).
+    const started = publish({ workspace, context: pushContext('refs/tags/v2.0.9'), api, inputs: inputs('b') })
+    // The build is running (BuildKit's build record says so): the release check before it has passed.
+    const record = `${path.basename(workspace)}/Dockerfile.slow\tRunning`
+    for (let waited = 0; waited < 120_000; waited += 300) {
+      const ls = await run('docker', ['buildx', 'history', 'ls', '--format', '{{.Name}}\t{{.Status}}'])
+      if (ls.stdout.includes(record)) break
+      await new Promise(resolve => setTimeout(resolve, 300))
+    }
+    const client = new RegistryClient()
+    const index = await client.getManifest(`${image()}@${v200}`)
+    if (!index) throw new Error('v2.0.0 index missing')
+    for (const tag of ['v2.1.0', 'v2.1', 'v2', 'latest']) {
+      await client.pushManifest(image(), tag, { mediaType: index.mediaType, raw: Buffer.from(index.raw) })
+    }
+    racing = await started
+  })
+
+  it('v2.0.9 moves v2.0.9 and v2.0, and leaves v2 and latest to v2.1.0', async () => {
+    ok(racing)
+    const d = await tagDigests(image())
+    const v209 = imagesOutput(racing).slow.digest
+    expect([d['v2.0.9'], d['v2.0']]).toEqual([v209, v209])
+    expect([d.v2, d.latest, d['v2.1.0']]).toEqual([v200, v200, v200])
+    expect(racing.main.stdout).toContain(`${image()}:latest: not moved (v2.0.9 < v2.1.0)`)
   })
 })
 
