@@ -4,7 +4,7 @@ import { load } from 'js-yaml'
 import {
   INPUT_DEFAULTS,
   INPUT_NAMES,
-  parseImages,
+  parseTargetImages,
   parseInputs,
   parseProvenance,
   parseSbom,
@@ -96,7 +96,9 @@ describe('inputs', () => {
   ])('provenance %s', (value, expected) => expect(parseProvenance(value)).toEqual(expected))
 
   it('reads images lines', () => {
-    expect(parseImages('api=ghcr.io/acme/api\n# c\nworker = registry.example.com:5000/ns/worker')).toEqual({
+    expect(
+      parseTargetImages('api=ghcr.io/acme/api\n# c\nworker = registry.example.com:5000/ns/worker')
+    ).toEqual({
       api: 'ghcr.io/acme/api',
       worker: 'registry.example.com:5000/ns/worker'
     })
@@ -121,7 +123,7 @@ describe('inputs', () => {
   })
 
   it('accepts a registry with a port for images lines', () => {
-    expect(parseImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
+    expect(parseTargetImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
   })
 })
 

@@ -102,7 +102,8 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new Error(`Invalid ${name} '${value}'. Expected one of: ${allowed.join(', ')}.`)
 }
 
-export function parseImages(value: string): Record<string, string> {
+/** The `images` input: `target=full/image/name` lines (not the meta sub-action's `images`, a list of names). */
+export function parseTargetImages(value: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const line of splitList(value, { commas: false })) {
     const eq = line.indexOf('=')
@@ -172,7 +173,7 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     workdir: value('workdir'),
     registry: value('registry').replace(/\/+$/, ''),
     imagePrefix: value('image-prefix').toLowerCase(),
-    images: parseImages(value('images')),
+    images: parseTargetImages(value('images')),
     platforms: splitList(value('platforms')),
     tags: value('tags'),
     flavor: splitFlavor(value('flavor')).flavor,

@@ -24,7 +24,7 @@ import {
   type ImmutableConflict,
   type TagAffixes,
   type WithheldTag
-} from './tag-policy.js'
+} from './tag-rules.js'
 
 export const VERSION_ANNOTATION = 'org.opencontainers.image.version'
 export const REVISION_ANNOTATION = 'org.opencontainers.image.revision'

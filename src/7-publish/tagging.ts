@@ -23,7 +23,7 @@ import {
   withhold,
   type TargetResult
 } from './results.js'
-import { immutableConflictMessage } from './tag-policy.js'
+import { immutableConflictMessage } from './tag-rules.js'
 import { verificationMessage, verifyImage } from './verify.js'
 
 /** An index in the registry: the bytes every tag PUT sends, and what it holds. */
