@@ -107,6 +107,20 @@ describe('src/ layering', () => {
     expect(long).toEqual([])
   })
 
+  it('the meta sub-action reaches no heavy package (its start-up budget is its bundle size)', () => {
+    const reached = new Set<string>()
+    const visit = (m: string): void => {
+      if (reached.has(m)) return
+      reached.add(m)
+      for (const d of graph.get(m) ?? []) visit(d)
+    }
+    visit('actions/meta/index.ts')
+    const heavy = [...reached].filter(m =>
+      /from '@actions\/(core|github|cache|http-client)'/.test(readFileSync(path.join(SRC, m), 'utf8'))
+    )
+    expect(heavy).toEqual([])
+  })
+
   it('the checks themselves catch what they look for', () => {
     expect(importsOf('7-publish/a.ts', "import type { X } from '../8-report/b.js'")).toEqual([
       '8-report/b.ts'

@@ -1,7 +1,8 @@
 // The one way this action runs an external command: an argument array (never a shell string), output
 // collected by listeners, and a non-zero exit turned into an error that carries the command's own message.
-import * as core from '@actions/core'
 import * as actionsExec from '@actions/exec'
+// Not @actions/core: the meta sub-action runs commands too, and its start-up budget has no room for core.
+import { debug } from './workflow-commands.js'
 
 export interface ExecOptions {
   /** Directory to run in. */
@@ -60,7 +61,7 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
   })
   const result = { exitCode, stdout: stdout.join(''), stderr: stderr.join('') }
   // Where a run's time goes: every external command, at debug level.
-  core.debug(`${[tool, ...args.slice(0, 2)].join(' ')}: exit ${exitCode} in ${Date.now() - started} ms`)
+  debug(`${[tool, ...args.slice(0, 2)].join(' ')}: exit ${exitCode} in ${Date.now() - started} ms`)
   if (exitCode !== 0 && !options.ignoreReturnCode) {
     throw new ExecError([tool, ...args.slice(0, 2)].join(' '), result)
   }
