@@ -1,32 +1,10 @@
 // Each target's row through the build: what was pushed, built, left untagged or not built, and why.
 import { describe, expect, it } from '@jest/globals'
-import type { TargetPlan } from '../../src/3-plan/targets.js'
+import { plan, plans } from '../helpers/target-plans.js'
 import type { BakeRunResult, TargetMetadata } from '../../src/5-build/bake-run.js'
 import { plannedTargets, recordBuild } from '../../src/7-publish/results.js'
 import { fixture, jsonFixture } from '../helpers/bake-fixtures.js'
 
-const plan = (target: string, image: string, producesImage = true): TargetPlan => ({
-  target,
-  producesImage,
-  skipReason: producesImage
-    ? undefined
-    : 'its output is type=local, not an image: built as declared, nothing tagged',
-  image,
-  imageSource: 'registry/image-prefix',
-  tags: producesImage ? [`${image}:v1.2.3`, `${image}:latest`] : [],
-  platforms: ['linux/amd64', 'linux/arm64'],
-  labels: {},
-  annotations: [],
-  cache: { from: [], to: undefined },
-  attest: [],
-  output: []
-})
-
-const plans = [
-  plan('api', 'localhost:5000/dtest/api'),
-  plan('worker', 'localhost:5000/dtest/worker'),
-  plan('docs', 'localhost:5000/dtest/docs', false)
-]
 const push = { push: true, reason: 'push event' }
 
 function built(ok: boolean, progressFile?: string): BakeRunResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { TargetPlan } from '../../src/3-plan/targets.js'
+import { plans } from '../helpers/target-plans.js'
 import { readFileSync } from 'node:fs'
 import * as yaml from 'js-yaml'
 import { parseDigestText } from '../../src/7-publish/merge-digests.js'
@@ -7,28 +7,6 @@ import { emptyReport, plannedTargets, type RunReport } from '../../src/7-publish
 import { cell } from '../../src/8-report/markdown.js'
 import { digestsOutput, glance, outputs, renderSummary } from '../../src/8-report/summary.js'
 
-const plan = (target: string, image: string, producesImage = true): TargetPlan => ({
-  target,
-  producesImage,
-  skipReason: producesImage
-    ? undefined
-    : 'its output is type=local, not an image: built as declared, nothing tagged',
-  image,
-  imageSource: 'registry/image-prefix',
-  tags: producesImage ? [`${image}:v1.2.3`, `${image}:latest`] : [],
-  platforms: ['linux/amd64', 'linux/arm64'],
-  labels: {},
-  annotations: [],
-  cache: { from: [], to: undefined },
-  attest: [],
-  output: []
-})
-
-const plans = [
-  plan('api', 'localhost:5000/dtest/api'),
-  plan('worker', 'localhost:5000/dtest/worker'),
-  plan('docs', 'localhost:5000/dtest/docs', false)
-]
 const push = { push: true, reason: 'push event' }
 
 interface ActionYml {
