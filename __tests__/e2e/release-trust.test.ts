@@ -150,6 +150,7 @@ describe('a release published while another builds: floating tags decided at tag
   const image = () => `${registry}/${prefix}/slow`
   let v200 = ''
   let racing: RunResult
+  let injectedDuringBuild = false
   beforeAll(async () => {
     const workspace = await workspaceFrom('basic')
     // A target whose build takes a while (the sleep is never cached: BUST changes every run).
@@ -176,7 +177,13 @@ describe('a release published while another builds: floating tags decided at tag
     ok(first)
     v200 = imagesOutput(first).slow.digest
     // v2.0.9 starts; while it builds, v2.1.0 is published (here: its tags, put on an index by hand).
-    const started = publish({ workspace, context: pushContext('refs/tags/v2.0.9'), api, inputs: inputs('b') })
+    let finished = false
+    const started = publish({
+      workspace,
+      context: pushContext('refs/tags/v2.0.9'),
+      api,
+      inputs: inputs(randomBytes(8).toString('hex'))
+    }).finally(() => (finished = true))
     // The build is running (BuildKit's build record says so): the release check before it has passed.
     const record = `${path.basename(workspace)}/Dockerfile.slow\tRunning`
     for (let waited = 0; waited < 120_000; waited += 300) {
@@ -184,17 +191,20 @@ describe('a release published while another builds: floating tags decided at tag
       if (ls.stdout.includes(record)) break
       await new Promise(resolve => setTimeout(resolve, 300))
     }
+    injectedDuringBuild = !finished
     const client = new RegistryClient()
     const index = await client.getManifest(`${image()}@${v200}`)
     if (!index) throw new Error('v2.0.0 index missing')
     for (const tag of ['v2.1.0', 'v2.1', 'v2', 'latest']) {
       await client.pushManifest(image(), tag, { mediaType: index.mediaType, raw: Buffer.from(index.raw) })
     }
+    injectedDuringBuild &&= !finished
     racing = await started
   })
 
   it('v2.0.9 moves v2.0.9 and v2.0, and leaves v2 and latest to v2.1.0', async () => {
     ok(racing)
+    expect(injectedDuringBuild).toBe(true)
     const d = await tagDigests(image())
     const v209 = imagesOutput(racing).slow.digest
     expect([d['v2.0.9'], d['v2.0']]).toEqual([v209, v209])
