@@ -1,29 +1,37 @@
-// Bundles the action with esbuild into self-contained ESM files under dist/ and writes dist/licenses.txt.
-// One bundle per entry point, so the meta sub-action loads only what it uses (startup time is bundle size).
+// Bundles the action with esbuild into ESM files under dist/ and writes dist/licenses.txt. Start-up time is
+// bundle size, so each step loads only what it uses: the meta sub-action and the CLI are one file each; the main
+// action (main and post steps), plan, merge and cleanup share chunks under dist/chunks/, and what only some runs need
+// (@actions/cache for the local cache, Octokit for the PR comment, main or post code, Sigstore for signing) is imported on first use.
 import { build } from 'esbuild'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { bundleOptions, requireShim } from './esbuild-options.mjs'
 
-const entries = [
-  { in: 'src/actions/index.ts', out: 'index' },
-  { in: 'src/actions/meta/index.ts', out: 'meta/index' },
-  { in: 'src/actions/plan/index.ts', out: 'plan/index' },
-  { in: 'src/actions/merge/index.ts', out: 'merge/index' },
-  { in: 'src/actions/cleanup/index.ts', out: 'cleanup/index' },
-  { in: 'src/actions/cli.ts', out: 'cli', shebang: true }
+const builds = [
+  {
+    entries: {
+      index: 'src/actions/index.ts',
+      'plan/index': 'src/actions/plan/index.ts',
+      'merge/index': 'src/actions/merge/index.ts',
+      'cleanup/index': 'src/actions/cleanup/index.ts'
+    },
+    split: true
+  },
+  { entries: { 'meta/index': 'src/actions/meta/index.ts' } },
+  { entries: { cli: 'src/actions/cli.ts' }, shebang: true }
 ]
 
 await rm('dist', { recursive: true, force: true })
 const packages = new Map() // package name -> its directory
-for (const entry of entries) {
+for (const b of builds) {
   const result = await build({
-    entryPoints: { [entry.out]: entry.in },
+    entryPoints: b.entries,
     outdir: 'dist',
     ...bundleOptions,
+    ...(b.split ? { splitting: true, chunkNames: 'chunks/[name]-[hash]' } : {}),
     metafile: true,
     logLevel: 'warning',
-    banner: { js: (entry.shebang ? '#!/usr/bin/env node\n' : '') + requireShim }
+    banner: { js: (b.shebang ? '#!/usr/bin/env node\n' : '') + requireShim }
   })
   for (const input of Object.keys(result.metafile.inputs)) {
     const at = input.lastIndexOf('node_modules/')
@@ -50,4 +58,4 @@ const body = [...seen.keys()]
   .map(k => seen.get(k))
   .join('\n\n' + '-'.repeat(80) + '\n\n')
 await writeFile('dist/licenses.txt', body + '\n')
-console.log(`built ${entries.length} bundles, ${seen.size} bundled packages`)
+console.log(`built ${builds.length} bundle sets, ${seen.size} bundled packages`)

@@ -11,7 +11,6 @@ import {
   fetchCommitDate,
   fetchRepo,
   isDefaultBranch,
-  parseBool,
   repositoryFromRemote
 } from '../../src/1-context/context.js'
 import { loadContext, REPO } from '../2-tags/helpers.js'
@@ -96,12 +95,6 @@ describe('helpers', () => {
     ['https://github.com/octocat/Hello-World', { owner: 'octocat', repo: 'Hello-World' }]
   ])('repositoryFromRemote(%j)', (url, expected) => {
     expect(repositoryFromRemote(url)).toEqual(expected)
-  })
-
-  it('parseBool accepts Go-style booleans and rejects others', () => {
-    expect(parseBool('1', 'X')).toBe(true)
-    expect(parseBool('False', 'X')).toBe(false)
-    expect(() => parseBool('yes', 'X')).toThrow('X must be a boolean')
   })
 })
 

@@ -4,7 +4,7 @@ import { load } from 'js-yaml'
 import {
   INPUT_DEFAULTS,
   INPUT_NAMES,
-  parseImages,
+  parseTargetImages,
   parseInputs,
   parseProvenance,
   parseSbom,
@@ -30,7 +30,7 @@ describe('action.yml', () => {
     }
   })
 
-  it('declares the issue-3 outputs (+ digests) and runs main and post on node24 from one bundle', () => {
+  it('declares the outputs the report writes and runs main and post on node24 from one bundle', () => {
     expect(Object.keys(actionYml.outputs).sort()).toEqual([
       'bake-file',
       'digests',
@@ -104,7 +104,9 @@ describe('inputs', () => {
   ])('provenance %s', (value, expected) => expect(parseProvenance(value)).toEqual(expected))
 
   it('reads images lines', () => {
-    expect(parseImages('api=ghcr.io/acme/api\n# c\nworker = registry.example.com:5000/ns/worker')).toEqual({
+    expect(
+      parseTargetImages('api=ghcr.io/acme/api\n# c\nworker = registry.example.com:5000/ns/worker')
+    ).toEqual({
       api: 'ghcr.io/acme/api',
       worker: 'registry.example.com:5000/ns/worker'
     })
@@ -179,7 +181,7 @@ describe('inputs', () => {
   })
 
   it('accepts a registry with a port for images lines', () => {
-    expect(parseImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
+    expect(parseTargetImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
   })
 })
 
@@ -287,7 +289,7 @@ describe('bake invocation inputs (docker/bake-action names) and variants', () =>
   })
 
   it('a bare images line names every target without a line of its own', () => {
-    expect(parseImages('ghcr.io/acme/app\napi=ghcr.io/acme/api')).toEqual({
+    expect(parseTargetImages('ghcr.io/acme/app\napi=ghcr.io/acme/api')).toEqual({
       '*': 'ghcr.io/acme/app',
       api: 'ghcr.io/acme/api'
     })

@@ -36,6 +36,14 @@ describe('push: auto', () => {
     ['same-repository PR', 'pull_request', pr('acme/demo'), true, /same|this repository/],
     ['same-repository PR (other case)', 'pull_request', pr('ACME/Demo'), true, /this repository/],
     ['fork PR', 'pull_request', pr('mallory/demo', true), false, /fork/],
+    // A repository that is itself a GitHub fork: its head.repo.fork is true for its own branches too.
+    [
+      'same-repository PR of a repository that is a fork',
+      'pull_request',
+      pr('acme/demo', true),
+      true,
+      /this repository/
+    ],
     ['fork PR without the fork flag', 'pull_request', pr('mallory/demo'), false, /fork/],
     ['PR from a deleted fork', 'pull_request', pr(null), false, /fork/],
     ['pull_request_target from a fork', 'pull_request_target', pr('mallory/demo', true), false, /fork/],

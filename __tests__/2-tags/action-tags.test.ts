@@ -60,7 +60,7 @@ describe('tags the main action computes (tag engine with BlackLake defaults)', (
   })
 })
 
-describe('pr-<N>-<short head sha> (issue 5 item 6)', () => {
+describe('pr-<N>-<short head sha>: the head a reviewer sees, not the merge commit', () => {
   const head = '0123456789abcdef0123456789abcdef01234567'
   const pr = (fork: boolean) =>
     ctx('pull_request', 'refs/pull/42/merge', {

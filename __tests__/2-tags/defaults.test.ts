@@ -1,4 +1,4 @@
-// BlackLake's default scheme for the main action (issue 2, item 4).
+// BlackLake's default scheme for the main action.
 import { describe, expect, it } from '@jest/globals'
 import { BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS, computeMeta } from '../../src/2-tags/index.js'
 import { loadContext, NOW, REPO } from './helpers.js'

@@ -1,4 +1,4 @@
-// Bad input fails with a message that names the offending line and says what was expected (issue 2, item 5).
+// Bad input fails with a message that names the offending line and says what was expected.
 import { describe, expect, it } from '@jest/globals'
 import { computeMeta } from '../../src/2-tags/index.js'
 import { loadContext, NOW, REPO, spec } from './helpers.js'

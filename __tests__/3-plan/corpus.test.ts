@@ -7,7 +7,7 @@ import { parseDefinition } from '../../src/3-plan/definition.js'
 import { overrideFile, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
 import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap } from '../../src/3-plan/matrix.js'
 import { planDocument, plannedTags } from '../../src/3-plan/document.js'
-import { parseImages, parseVariants, splitList } from '../../src/1-context/inputs.js'
+import { parseTargetImages, parseVariants, splitList } from '../../src/1-context/inputs.js'
 import {
   bakePushes,
   captured,
@@ -28,7 +28,7 @@ function options(c: CorpusCase, run: CaseRun): PlanOptions {
   return {
     registry: 'localhost:5000',
     imagePrefix: 'acme',
-    images: parseImages(i.images ?? ''),
+    images: parseTargetImages(i.images ?? ''),
     platforms: splitList(i.platforms ?? ''),
     tagNames: TAGS,
     labels: [],
@@ -53,7 +53,7 @@ const doc = (plans: ReturnType<typeof planTargets>) =>
     { ...meta, flavor: { prefix: '', suffix: '' } } as unknown as MetaResult,
     plans,
     { push: true, reason: 'push' },
-    true
+    { monotonic: true, registry: 'localhost:5000' }
   )
 
 const cases = corpusCases().flatMap(c =>

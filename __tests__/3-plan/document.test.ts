@@ -42,12 +42,18 @@ const plans = planTargets(def, {
   push: true,
   ...MATRIX_PLAN_OPTIONS
 })
-const doc = planDocument(meta, plans, { push: true, reason: 'push event' }, true)
+const doc = planDocument(
+  meta,
+  plans,
+  { push: true, reason: 'push event' },
+  { monotonic: true, registry: 'ghcr.io' }
+)
 
 describe('planDocument', () => {
   it('carries the release tags, one created date and the image targets only', () => {
     expect(doc.schema).toBe(PLAN_SCHEMA)
     expect(doc.version).toBe('v1.2.3')
+    expect(doc.registry).toBe('ghcr.io')
     expect(doc.tags).toEqual(['v1.2.3', 'v1.2', 'v1', 'sha-3e50218', 'latest'])
     expect(doc.labels).toContain('org.opencontainers.image.created=2026-11-28T05:00:00.000Z')
     expect(doc.annotations).toContain('org.opencontainers.image.version=v1.2.3')
@@ -70,7 +76,8 @@ describe('parsePlanDocument errors say how to pass the plan', () => {
     [JSON.stringify({ ...doc, images: [] }), 'lists no images'],
     [JSON.stringify({ ...doc, tags: 'v1' }), "no valid 'tags' list"],
     [JSON.stringify({ ...doc, images: [{ target: 'api' }] }), 'malformed image entry'],
-    [JSON.stringify({ ...doc, monotonic: 'yes' }), "'monotonic'/'push'"]
+    [JSON.stringify({ ...doc, monotonic: 'yes' }), "'monotonic'/'push'"],
+    [JSON.stringify({ ...doc, registry: undefined }), 'names no registry']
   ])('%j', (text, message) => {
     expect(() => parsePlanDocument(text)).toThrow(message)
     expect(() => parsePlanDocument(text)).toThrow('needs.plan.outputs.plan')
@@ -92,7 +99,14 @@ describe('variants through the plan document', () => {
       variants: { worker: { prefix: '', suffix: '-worker' } }
     })
     const d = parsePlanDocument(
-      JSON.stringify(planDocument(meta, withVariant, { push: true, reason: 'x' }, true))
+      JSON.stringify(
+        planDocument(
+          meta,
+          withVariant,
+          { push: true, reason: 'x' },
+          { monotonic: true, registry: 'localhost:5000' }
+        )
+      )
     )
     const worker = plannedImage(d, 'worker')
     expect(worker.variant).toEqual({ prefix: '', suffix: '-worker' })

@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bakeArgs, parseDefinition } from '../../src/3-plan/definition.js'
-import { allowArgs, entryField, fsGrants } from '../../src/3-plan/entitlements.js'
+import { allowArgs } from '../../src/3-plan/definition.js'
+import { fsGrants } from '../../src/3-plan/entitlements.js'
 import { localCachePaths } from '../../src/3-plan/cache.js'
 import { planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
 import { fixture } from '../helpers/bake-fixtures.js'
@@ -33,11 +34,6 @@ const base: PlanOptions = {
 }
 
 describe('fs grants', () => {
-  it('reads one field of a CSV entry', () => {
-    expect(entryField('type=local,dest=/r/c.new,mode=max', 'dest')).toBe('/r/c.new')
-    expect(entryField('type=local,src=/r/c', 'dest')).toBeUndefined()
-  })
-
   it('push by digest with the gha cache needs no file-system grant', () => {
     const plans = planTargets(def, { ...base, cache: 'gha' })
     expect(fsGrants(plans)).toEqual({ read: [], write: [] })

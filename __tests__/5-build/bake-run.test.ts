@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { bakeFailure, failedStep } from '../../src/5-build/bake-run.js'
-import { pushedFromProgress } from '../../src/7-publish/publish.js'
+import { pushedFromProgress } from '../../src/5-build/progress.js'
 import { fixture } from '../helpers/bake-fixtures.js'
 
 describe('build failures, from captured bake output', () => {

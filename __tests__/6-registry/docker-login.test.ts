@@ -5,7 +5,7 @@ import {
   login,
   loginError,
   resolveCredentials,
-  type Credentials
+  type RegistryLogin
 } from '../../src/6-registry/docker-login.js'
 import { parseInputs } from '../../src/1-context/inputs.js'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -87,7 +87,7 @@ describe('an earlier login of the same registry', () => {
 
   it('keeps it: the default ghcr.io login is skipped without running docker, and reported as not made', async () => {
     const env = { DOCKER_CONFIG: configDir({ auths: { 'ghcr.io': { auth: 'eDp5' } } }) }
-    const c = resolveCredentials('ghcr.io', '', '', { actor: 'octocat', token: 'ghs_x' }) as Credentials
+    const c = resolveCredentials('ghcr.io', '', '', { actor: 'octocat', token: 'ghs_x' }) as RegistryLogin
     expect(await login(c, env)).toBe(false)
     expect(readFileSync(path.join(env.DOCKER_CONFIG, 'config.json'), 'utf8')).toBe(
       JSON.stringify({ auths: { 'ghcr.io': { auth: 'eDp5' } } })

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile, cp, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { blobPath, layoutRoot, layoutSteps, removeLayouts } from '../../src/7-publish/layout-push.js'
+import { blobPath, topDescriptor, layoutSteps, removeLayouts } from '../../src/7-publish/layout-push.js'
 import { FIXTURES, jsonFixture } from '../helpers/bake-fixtures.js'
 
 // Captured: bake of a busybox target for linux/amd64,linux/arm64 to type=oci,tar=false with SBOM and provenance
@@ -13,7 +13,7 @@ const INDEX = 'sha256:ac3b239096fdf6bd16ccf3131e8e6270b0fc899e8cca8ece9594576bad
 
 describe('OCI layout of a docker-driver build', () => {
   it('has one root, the index bake reported as containerimage.digest', async () => {
-    const root = await layoutRoot(LAYOUT)
+    const root = await topDescriptor(LAYOUT)
     const metadata =
       jsonFixture<Record<string, { 'containerimage.digest': string }>>('metadata-oci-layout.json')
     expect(root.digest).toBe(INDEX)
@@ -49,9 +49,11 @@ describe('OCI layout of a docker-driver build', () => {
 
   it('says what to fix when a layout is missing or has several roots', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'oci-test-'))
-    await expect(layoutRoot(dir)).rejects.toThrow(/No OCI layout in .* the build did not export this target/)
+    await expect(topDescriptor(dir)).rejects.toThrow(
+      /No OCI layout in .* the build did not export this target/
+    )
     await writeFile(path.join(dir, 'index.json'), JSON.stringify({ manifests: [{}, {}] }))
-    await expect(layoutRoot(dir)).rejects.toThrow(/has 2 top-level manifests; expected exactly one/)
+    await expect(topDescriptor(dir)).rejects.toThrow(/has 2 top-level manifests; expected exactly one/)
     expect(() => blobPath(dir, 'sha256:../../etc')).toThrow(/Invalid digest/)
     await rm(dir, { recursive: true })
   })

@@ -6,9 +6,9 @@ import {
   withFlags,
   indexAnnotations,
   indexBytes,
-  sha256,
   type ComposedIndex
 } from '../../src/7-publish/merge-index.js'
+import { sha256 } from '../../src/6-registry/upload.js'
 import { type ManifestJson } from '../../src/6-registry/manifest.js'
 
 // Captured (see __tests__/fixtures/merge/README.md): the dry-run stdout, and the digest buildx then pushed.
@@ -30,8 +30,8 @@ const composed = (json: ManifestJson): ComposedIndex => ({
 describe('the index digest from the dry run', () => {
   it('is the SHA-256 of the printed bytes without the trailing newline: the digest buildx pushed', () => {
     expect(dryRun.endsWith('}\n')).toBe(true)
-    expect(sha256(indexBytes(dryRun))).toBe(PUSHED)
-    expect(sha256(dryRun)).not.toBe(PUSHED)
+    expect(sha256(Buffer.from(indexBytes(dryRun)))).toBe(PUSHED)
+    expect(sha256(Buffer.from(dryRun))).not.toBe(PUSHED)
   })
 })
 

@@ -63,17 +63,17 @@ describe('renderCleanupSummary', () => {
     expect(md).toContain('## Preview clean-up\n')
     expect(md).toContain('Pull requests: #42')
     expect(md).toContain(
-      '| `ghcr.io/blacklake/api` | `pr-42` `pr-42-0123456` `pr-42-d64f13d` | 2 | `pr-42-0123456` | github-packages |'
+      '| <code>ghcr.io/blacklake/api</code> | <code>pr-42</code> <code>pr-42-0123456</code> <code>pr-42-d64f13d</code> | 2 | <code>pr-42-0123456</code> | github-packages |'
     )
-    expect(md).toContain(`- deleted \`${API}\` — tagged pr-42, pr-42-d64f13d`)
-    expect(md).toContain(`- removed the tag \`pr-42-0123456\` only: \`${KEPT}\` stays (also tagged v1.2.3)`)
+    expect(md).toContain(`- deleted <code>${API}</code> — tagged pr-42, pr-42-d64f13d`)
+    expect(md).toContain(`- removed the tag <code>pr-42-0123456</code> only: <code>${KEPT}</code> stays (also tagged v1.2.3)`)
   })
 
   it('says a dry run deleted nothing and lists what would go', () => {
     const md = renderCleanupSummary([result({ removed: [], untagged: [] })], { dryRun: true, numbers: [42] })
     expect(md).toContain('## Preview clean-up (dry run: nothing was deleted)')
-    expect(md).toContain(`- would delete \`${AMD64}\` — linux/amd64 image of pr-42, pr-42-d64f13d`)
-    expect(md).toContain('- would remove the tag `pr-42-0123456` only')
+    expect(md).toContain(`- would delete <code>${AMD64}</code> — linux/amd64 image of pr-42, pr-42-d64f13d`)
+    expect(md).toContain('- would remove the tag <code>pr-42-0123456</code> only')
   })
 
   it('shows problems, notes and an empty run', () => {
@@ -105,9 +105,9 @@ describe('renderRemovedComment', () => {
       'Pull request #42 was merged, so its preview images were removed ([clean-up run](https://x/run)).'
     )
     expect(body).toContain(
-      '- `ghcr.io/blacklake/api`: `pr-42` `pr-42-0123456` `pr-42-d64f13d` — 2 manifest(s) deleted'
+      '- <code>ghcr.io/blacklake/api</code>: <code>pr-42</code> <code>pr-42-0123456</code> <code>pr-42-d64f13d</code> — 2 manifest(s) deleted'
     )
-    expect(body).toContain('`pr-42-0123456` removed from images that stay')
+    expect(body).toContain('<code>pr-42-0123456</code> removed from images that stay')
     expect(renderRemovedComment(marker, 7, [], { merged: false })).toContain('#7 was closed without merging')
   })
 })

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../scripts/harness/github-api.mjs'
+import { emptyReport, type RunReport } from '../../src/7-publish/results.js'
 import {
   commentMarker,
   defaultMarkerKey,
   renderComment,
-  upsertPrComment,
   writePreviewComment,
   type PreviewImage
 } from '../../src/8-report/pr-comment.js'
-import { emptyReport, type RunReport } from '../../src/8-report/summary.js'
+import { upsertPrComment } from '../../src/8-report/sticky-comment.js'
 import { loadContext } from '../2-tags/helpers.js'
 
 const images: PreviewImage[] = [
@@ -37,8 +37,8 @@ describe('renderComment', () => {
 
   it('starts with the marker and has a table, pull line and check commands per image', () => {
     expect(body.startsWith('<!-- blacklake/multiarch-action:CI/build -->\n')).toBe(true)
-    expect(body).toContain('| tags | `pr-12` `pr-12-abc1234` |')
-    expect(body).toContain(`| digest | \`sha256:${'a'.repeat(64)}\` |`)
+    expect(body).toContain('| tags | <code>pr-12</code> <code>pr-12-abc1234</code> |')
+    expect(body).toContain(`| digest | <code>sha256:${'a'.repeat(64)}</code> |`)
     expect(body).toContain('| platforms | linux/amd64, linux/arm64 |')
     expect(body).toContain(`docker pull localhost:5000/blacklake/api@sha256:${'a'.repeat(64)}`)
     expect(body).toContain(
@@ -46,7 +46,7 @@ describe('renderComment', () => {
     )
     expect(body).not.toContain(`imagetools inspect localhost:5000/blacklake/web`)
     expect(body).toContain(
-      'Built from commit `abc1234` · [workflow run](https://github.com/o/r/actions/runs/1).'
+      'Built from commit <code>abc1234</code> · [workflow run](https://github.com/o/r/actions/runs/1).'
     )
   })
 
@@ -60,7 +60,13 @@ describe('upsertPrComment against the local GitHub API', () => {
   let api: GitHubApi
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   beforeEach(async () => {
-    api = await startGitHubApi({ writeTokens: ['write-token'] })
+    api = await startGitHubApi({
+      writeTokens: ['write-token', 'mallory-token', 'pat'],
+      identities: {
+        'mallory-token': { login: 'mallory', type: 'User' },
+        pat: { login: 'release-bot', type: 'User' }
+      }
+    })
   })
   afterEach(async () => {
     await api.close()
@@ -90,8 +96,10 @@ describe('upsertPrComment against the local GitHub API', () => {
       'GET /repos/blacklake/demo/issues/12/comments',
       'POST /repos/blacklake/demo/issues/12/comments',
       'GET /repos/blacklake/demo/issues/12/comments',
+      'POST /graphql',
       'PATCH /repos/blacklake/demo/issues/comments/1000',
-      'GET /repos/blacklake/demo/issues/12/comments'
+      'GET /repos/blacklake/demo/issues/12/comments',
+      'POST /graphql'
     ])
     expect(api.calls[0].query).toContain('per_page=100')
     expect(api.calls.every(c => c.token === 'write-token')).toBe(true)
@@ -104,6 +112,32 @@ describe('upsertPrComment against the local GitHub API', () => {
     const r = await upsertPrComment({ ...base(), body: renderComment(marker, images) })
     expect(r.action).toBe('created')
     expect(api.comments.get('blacklake/demo#12')).toHaveLength(2)
+  })
+
+  it('a marked comment someone else wrote is left alone: the action writes and then keeps its own', async () => {
+    const planted = `${marker}\nPreview images: pull evil.example/api (planted)`
+    await upsertPrComment({ ...base(), token: 'mallory-token', body: planted })
+    const first = await upsertPrComment({ ...base(), body: renderComment(marker, images) })
+    expect(first.action).toBe('created')
+    const second = await upsertPrComment({ ...base(), body: renderComment(marker, images.slice(0, 1)) })
+    expect(second).toMatchObject({ action: 'updated', id: first.action === 'created' ? first.id : -1 })
+    const list = api.comments.get('blacklake/demo#12')!
+    expect(list.map(c => [c.user.login, c.body === planted])).toEqual([
+      ['mallory', true],
+      ['github-actions[bot]', false]
+    ])
+    // The identity comes from GraphQL: GET /user answers 403 to an installation token.
+    expect(api.calls.filter(c => c.path === '/graphql')).toHaveLength(2)
+    expect(logged()).toMatch(/written by mallory, not by github-actions\[bot\]: left alone/)
+  })
+
+  it('a personal access token is recognised as its own user', async () => {
+    await upsertPrComment({ ...base(), token: 'pat', body: `${marker}\nfirst` })
+    const r = await upsertPrComment({ ...base(), token: 'pat', body: `${marker}\nsecond` })
+    expect(r.action).toBe('updated')
+    expect(api.comments.get('blacklake/demo#12')!.map(c => [c.user.login, c.body])).toEqual([
+      ['release-bot', `${marker}\nsecond`]
+    ])
   })
 
   it('a token without pull-requests: write gets a notice, not a failure', async () => {
@@ -175,9 +209,9 @@ describe('writePreviewComment: the comment of a finished run (main action and me
     await write(published())
     const [c] = api.comments.get('octocat/Hello-World#15')!
     expect(c.body.startsWith(`${commentMarker(defaultMarkerKey())}\n`)).toBe(true)
-    expect(c.body).toContain('| tags | `pr-15` |')
+    expect(c.body).toContain('| tags | <code>pr-15</code> |')
     expect(c.body).toContain(`docker pull localhost:5000/blacklake/api@${images[0].digest}`)
-    expect(c.body).toContain('Built from commit `a9b8c7d`')
+    expect(c.body).toContain('Built from commit <code>a9b8c7d</code>')
   })
 
   it('a digest-only build leg writes none (merge does), nor does a run that pushed nothing', async () => {

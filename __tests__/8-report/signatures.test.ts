@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals'
 import { verifyCommand } from '../../src/7-publish/sign/command.js'
 import { signatureSection, verifyTable } from '../../src/8-report/signatures.js'
 import { renderComment } from '../../src/8-report/pr-comment.js'
-import { emptyReport, renderSummary, type TargetResult } from '../../src/8-report/summary.js'
+import { emptyReport, type TargetResult } from '../../src/7-publish/results.js'
+import { renderSummary } from '../../src/8-report/summary.js'
 
 const digest = 'sha256:' + 'be'.repeat(32)
 const identity = 'https://github.com/blacklake/demo/.github/workflows/release.yml@refs/tags/v1.2.3'

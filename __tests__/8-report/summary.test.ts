@@ -1,99 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import type { TargetPlan } from '../../src/3-plan/targets.js'
-import type { BakeRunResult, TargetMetadata } from '../../src/5-build/bake-run.js'
-import { plannedTargets, recordBuild } from '../../src/7-publish/publish.js'
-import {
-  cell,
-  digestsOutput,
-  emptyReport,
-  glance,
-  outputs,
-  renderSummary,
-  type RunReport
-} from '../../src/8-report/summary.js'
-import { fixture, jsonFixture } from '../helpers/bake-fixtures.js'
+import { plans } from '../helpers/target-plans.js'
+import { readFileSync } from 'node:fs'
+import * as yaml from 'js-yaml'
+import { parseDigestText } from '../../src/7-publish/merge-digests.js'
+import { emptyReport, plannedTargets, type RunReport } from '../../src/7-publish/results.js'
+import { cell } from '../../src/8-report/markdown.js'
+import { digestsOutput, glance, outputs, renderSummary } from '../../src/8-report/summary.js'
 
-const plan = (target: string, image: string, producesImage = true): TargetPlan => ({
-  target,
-  producesImage,
-  skipReason: producesImage
-    ? undefined
-    : 'its output is type=local, not an image: built as declared, nothing tagged',
-  image,
-  imageSource: 'registry/image-prefix',
-  tags: producesImage ? [`${image}:v1.2.3`, `${image}:latest`] : [],
-  platforms: ['linux/amd64', 'linux/arm64'],
-  labels: {},
-  annotations: [],
-  cache: { from: [], to: undefined },
-  attest: [],
-  output: []
-})
-
-const plans = [
-  plan('api', 'localhost:5000/dtest/api'),
-  plan('worker', 'localhost:5000/dtest/worker'),
-  plan('docs', 'localhost:5000/dtest/docs', false)
-]
 const push = { push: true, reason: 'push event' }
 
-function built(ok: boolean, progressFile?: string): BakeRunResult {
-  const metadata = ok ? jsonFixture<Record<string, TargetMetadata>>('metadata-two-targets.json') : {}
-  return {
-    ok,
-    metadata,
-    metadataJson: JSON.stringify(metadata),
-    progress: progressFile ? fixture(progressFile) : '',
-    durationMs: 1
-  }
+interface ActionYml {
+  outputs: Record<string, { description: string }>
 }
-
-describe('recording the build', () => {
-  it('a successful push leaves every image target pushed by digest and untagged until the tagging phase', () => {
-    const targets = plannedTargets(plans, push, false)
-    recordBuild(targets, built(true), true, push.reason)
-    expect(targets.map(t => [t.target, t.status, t.pushed, t.digest])).toEqual([
-      ['api', 'untagged', false, 'sha256:2d247febe48cc25fd8d10f72586c79cb576871160d2b5cdfd6e5859f36b9de1b'],
-      [
-        'worker',
-        'untagged',
-        false,
-        'sha256:1db3c87801030ee5e4cc02586acbfdb6566aa935cd2cdde66250f184c6b72b05'
-      ],
-      ['docs', 'skipped', false, undefined]
-    ])
-  })
-
-  it('a failed build says what was pushed and left untagged, and what was not built', () => {
-    const failedPlans = [
-      plan('api', 'localhost:5000/dfail/api'),
-      plan('worker', 'localhost:5000/dfail/worker')
-    ]
-    const targets = plannedTargets(failedPlans, push, false)
-    recordBuild(targets, built(false, 'progress-failure-multi-platform.txt'), true, push.reason)
-    expect(targets.map(t => [t.target, t.status, t.pushed, t.tags])).toEqual([
-      ['api', 'untagged', false, []],
-      ['worker', 'not-built', false, []]
-    ])
-    expect(targets[0].reason).toMatch(/left untagged: another part of the build failed/)
-  })
-
-  it('a build-only run keeps the reason it did not push', () => {
-    const fork = { push: false, reason: 'pull request from a fork: built only, never pushed' }
-    const targets = plannedTargets(plans, fork, false)
-    recordBuild(targets, built(true), false, fork.reason)
-    expect(targets[0]).toMatchObject({
-      status: 'built',
-      pushed: false,
-      digest: undefined,
-      reason: fork.reason
-    })
-  })
-
-  it('a dry run says what a real run would do', () => {
-    expect(plannedTargets(plans, push, true)[0].reason).toBe('dry run: would push')
-  })
-})
 
 function publishedReport(): RunReport {
   const report = {
@@ -196,34 +114,35 @@ describe('summary', () => {
 })
 
 describe('docker driver (OCI layouts) and digest-only', () => {
-  it('a layout target is built, not pushed, until the action uploads it; nothing of it when another failed', () => {
-    const targets = plannedTargets(plans, push, false)
-    recordBuild(targets, built(true), true, push.reason, new Set(['api', 'worker']))
-    expect(targets.map(t => [t.target, t.status, t.pushed])).toEqual([
-      ['api', 'built', false],
-      ['worker', 'built', false],
-      ['docs', 'skipped', false]
-    ])
-    expect(targets[0].reason).toBe('built; not pushed yet')
-    const failed = plannedTargets(plans, push, false)
-    // The failure progress shows `pushing manifest` lines of a push-by-digest run: not ours with layouts.
-    recordBuild(
-      failed,
-      built(false, 'progress-failure-multi-platform.txt'),
-      true,
-      push.reason,
-      new Set(['api', 'worker'])
-    )
-    expect(failed.map(t => t.status)).toEqual(['not-built', 'not-built', 'skipped'])
-  })
-
-  it('digests output: target → platform → the pushed index holding that platform', () => {
+  it('digests output: target → {platform: manifest digest, index: index digest}, as action.yml says', () => {
     const report = publishedReport()
     expect(JSON.parse(outputs(report).digests)).toEqual({
-      api: { 'linux/amd64': 'sha256:' + 'a'.repeat(64), 'linux/arm64': 'sha256:' + 'a'.repeat(64) },
-      worker: { 'linux/amd64': 'sha256:' + 'a'.repeat(64), 'linux/arm64': 'sha256:' + 'a'.repeat(64) }
+      api: {
+        'linux/amd64': 'sha256:' + 'b'.repeat(64),
+        'linux/arm64': 'sha256:' + 'c'.repeat(64),
+        index: 'sha256:' + 'a'.repeat(64)
+      },
+      worker: expect.objectContaining({ index: 'sha256:' + 'a'.repeat(64) })
     })
     expect(digestsOutput({ ...emptyReport(), targets: plannedTargets(plans, push, false) })).toEqual({})
+    const described = (yaml.load(readFileSync('action.yml', 'utf8')) as ActionYml).outputs.digests.description
+    expect(described).toContain('{target: {platform: manifest digest, "index": index digest}}')
+  })
+
+  it("digests output: what merge reads back is each leg's index, the one that holds the attestations", () => {
+    const report = publishedReport()
+    report.targets = report.targets.slice(0, 1)
+    report.targets[0].platforms = ['linux/arm64']
+    const records = parseDigestText(outputs(report).digests, 'leg')
+    expect(records).toEqual([
+      {
+        target: 'api',
+        platform: 'linux/arm64',
+        image: undefined,
+        digest: 'sha256:' + 'a'.repeat(64),
+        source: 'leg'
+      }
+    ])
   })
 
   it('the summary says at a glance what was published, what was not moved and why', () => {

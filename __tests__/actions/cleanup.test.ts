@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { cleanup } from '../../src/actions/main.js'
+import { cleanup } from '../../src/actions/post.js'
 import { memoryState, State } from '../../src/lib/state.js'
 
 describe('post step', () => {

@@ -66,4 +66,9 @@ describe('CLI', () => {
   ])('rejects %j', (argv, message) => expect(() => parseCli(argv, {})).toThrow(message))
 
   it('answers --help', () => expect(parseCli(['--help'], {})).toBe('help'))
+
+  it('--json asks for the result as JSON', () => {
+    expect(req(['plan', '--json']).json).toBe(true)
+    expect(req(['plan']).json).toBe(false)
+  })
 })

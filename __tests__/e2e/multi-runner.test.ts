@@ -1,4 +1,4 @@
-// Multi-runner publish on the real engine (issue 6): plan → one main-action run per target × platform with
+// Multi-runner publish on the real engine: plan → one main-action run per target × platform with
 // digest-only: true (linux/arm64 under QEMU here, standing in for the native arm64 runner) → merge. The
 // registry must hold what the single-job path publishes for the same release: the same tags, platforms and
 // one attestation manifest (SBOM + provenance) per platform. Then a release whose arm64 legs never reported

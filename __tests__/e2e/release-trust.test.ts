@@ -1,7 +1,9 @@
-// Issue 5 on the real engine, through the built action (docker driver: OCI layouts pushed by digest by the
-// action itself): monotonic floating tags, immutable release tags, atomic multi-target publish, retries through a
-// flaky registry, the sticky PR comment (created, then updated in place) and no API call for a fork PR. Every
-// assertion reads the registry or the local GitHub API's records; each scenario has its own image prefix.
+// The release rules on the real engine, through the built action (docker driver: OCI layouts pushed by digest
+// by the action itself): monotonic floating tags, immutable release tags, atomic multi-target publish, retries
+// through a flaky registry, a tag move that keeps failing (every moved tag put back, then a re-run completes),
+// the sticky PR comment (created, then updated in place; a planted marked comment is left alone) and no API
+// call for a fork PR. Every assertion reads the registry or the local GitHub API's records; each scenario has
+// its own image prefix.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
@@ -12,6 +14,8 @@ import {
   annotations,
   describeImage,
   e2eEnv,
+  REPO_ROOT,
+  run,
   imagesOutput,
   publish,
   pullRequestContext,
@@ -31,7 +35,10 @@ const AMD64 = { platforms: 'linux/amd64' }
 
 beforeAll(async () => {
   registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
+  api = await startGitHubApi({
+    repos: { 'blacklake/demo': repoFixture('blacklake/demo') },
+    identities: { 'mallory-token': { login: 'mallory', type: 'User' } }
+  })
 })
 afterAll(async () => api?.close())
 
@@ -106,6 +113,27 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
     expect(await registryTags(image())).not.toContain('multiarch-staging')
   })
 
+  it('the CLI plans a v1.2.8 from this registry: one row, what would move, what would stay and why', async () => {
+    const dir = await workspaceFrom('basic')
+    const git = (...a: string[]) => run('git', ['-C', dir, ...a])
+    await git('init', '-q')
+    await git('add', '-A')
+    await git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture')
+    const cli = path.join(process.env.E2E_ACTION_DIR || REPO_ROOT, 'dist/cli.js')
+    const args = ['plan', '--ref', 'refs/tags/v1.2.8', '--targets', 'api', '--registry', registry]
+    args.push('--image-prefix', prefix, '--driver', 'docker', '--cache', 'none', '--platforms', 'linux/amd64')
+    const view = await run(process.execPath, [cli, ...args, '--workdir', dir])
+    expect([view.code, view.stderr]).toEqual([0, expect.any(String)])
+    expect(view.stdout).toMatch(/^api +\S+\/api +linux\/amd64 +v1\.2\.8 sha-[0-9a-f]{7}$/m)
+    expect(view.stdout).toContain('api: v1.2 would stay where it is (v1.2.8 < v1.2.9)')
+    expect(view.stdout).toContain('api: v1, latest would stay where they are (v1.2.8 < v1.3.0)')
+    expect(view.stdout).not.toMatch(/<code>|::|^\{/m)
+    const json = await run(process.execPath, [cli, ...args, '--workdir', dir, '--json'])
+    const target = JSON.parse(json.stdout).targets[0]
+    expect(target.withheld.map((w: { tag: string }) => w.tag)).toEqual(['v1.2', 'v1', 'latest'])
+    expect(await registryTags(image())).not.toContain('v1.2.8')
+  })
+
   it('the images output carries build metrics per platform (size and layers from the registry)', () => {
     const metrics = imagesOutput(second.result).api.metrics as Record<
       string,
@@ -114,6 +142,74 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
     expect(metrics['linux/amd64'].layers).toBeGreaterThan(0)
     expect(metrics['linux/amd64'].sizeBytes).toBeGreaterThan(0)
     expect(second.result.main.summary).toContain('### Build metrics')
+  })
+})
+
+describe('a release published while another builds: floating tags decided at tag time', () => {
+  const prefix = uniqueName('trust-race')
+  const image = () => `${registry}/${prefix}/slow`
+  let v200 = ''
+  let racing: RunResult
+  let injectedDuringBuild = false
+  beforeAll(async () => {
+    const workspace = await workspaceFrom('basic')
+    // A target whose build takes a while (the sleep is never cached: BUST changes every run).
+    await writeFile(
+      path.join(workspace, 'Dockerfile.slow'),
+      'ARG BASE_IMAGE=localhost:5000/base/busybox:latest\nFROM ${BASE_IMAGE}\nARG BUST\nRUN echo $BUST && sleep 12\n'
+    )
+    await writeFile(
+      path.join(workspace, 'slow.hcl'),
+      'target "slow" {\n  context = "."\n  dockerfile = "Dockerfile.slow"\n  platforms = ["linux/amd64"]\n}\n'
+    )
+    const inputs = (bust: string) => ({
+      files: 'slow.hcl',
+      targets: 'slow',
+      'image-prefix': prefix,
+      set: `slow.args.BUST=${bust}`
+    })
+    const first = await publish({
+      workspace,
+      context: pushContext('refs/tags/v2.0.0'),
+      api,
+      inputs: inputs('a')
+    })
+    ok(first)
+    v200 = imagesOutput(first).slow.digest
+    // v2.0.9 starts; while it builds, v2.1.0 is published (here: its tags, put on an index by hand).
+    let finished = false
+    const started = publish({
+      workspace,
+      context: pushContext('refs/tags/v2.0.9'),
+      api,
+      inputs: inputs(randomBytes(8).toString('hex'))
+    }).finally(() => (finished = true))
+    // The build is running (BuildKit's build record says so): the release check before it has passed.
+    const record = `${path.basename(workspace)}/Dockerfile.slow\tRunning`
+    for (let waited = 0; waited < 120_000; waited += 300) {
+      const ls = await run('docker', ['buildx', 'history', 'ls', '--format', '{{.Name}}\t{{.Status}}'])
+      if (ls.stdout.includes(record)) break
+      await new Promise(resolve => setTimeout(resolve, 300))
+    }
+    injectedDuringBuild = !finished
+    const client = new RegistryClient()
+    const index = await client.getManifest(`${image()}@${v200}`)
+    if (!index) throw new Error('v2.0.0 index missing')
+    for (const tag of ['v2.1.0', 'v2.1', 'v2', 'latest']) {
+      await client.pushManifest(image(), tag, { mediaType: index.mediaType, raw: Buffer.from(index.raw) })
+    }
+    injectedDuringBuild &&= !finished
+    racing = await started
+  })
+
+  it('v2.0.9 moves v2.0.9 and v2.0, and leaves v2 and latest to v2.1.0', async () => {
+    ok(racing)
+    expect(injectedDuringBuild).toBe(true)
+    const d = await tagDigests(image())
+    const v209 = imagesOutput(racing).slow.digest
+    expect([d['v2.0.9'], d['v2.0']]).toEqual([v209, v209])
+    expect([d.v2, d.latest, d['v2.1.0']]).toEqual([v200, v200, v200])
+    expect(racing.main.stdout).toContain(`${image()}:latest: not moved (v2.0.9 < v2.1.0)`)
   })
 })
 
@@ -220,14 +316,81 @@ describe('a registry that answers 503 twice, then works', () => {
   })
 })
 
+describe('a tag move that keeps failing: all or nothing, then the re-run completes', () => {
+  let proxy: FlakyProxy
+  const prefix = uniqueName('trust-allornothing')
+  const image = (t: string) => `${registry}/${prefix}/${t}`
+  const before: Record<string, Record<string, string | undefined>> = {}
+  const afterFailure: Record<string, Record<string, string | undefined>> = {}
+  let failing = false
+  let attempts = 0
+  let failed: RunResult
+  let rerun: RunResult
+  beforeAll(async () => {
+    // Every attempt (the first and the 5 retries) of worker:latest's move gets a 503; the put-back passes.
+    proxy = await startFlakyProxy({
+      target: 'http://127.0.0.1:5000',
+      failures: 1_000_000,
+      match: req =>
+        failing &&
+        req.method === 'PUT' &&
+        /\/worker\/manifests\/latest$/.test(req.url ?? '') &&
+        ++attempts <= 6
+    })
+    const inputs = { targets: 'api,worker', 'image-prefix': prefix, registry: proxy.host, ...AMD64 }
+    const at = (r: string) => ({ workspace: '', context: pushContext(r), api, inputs })
+    const run = async (o: ReturnType<typeof at>) => publish({ ...o, workspace: await workspaceFrom('basic') })
+    ok(await run(at('refs/tags/v1.0.0')))
+    for (const t of ['api', 'worker']) before[t] = await tagDigests(image(t))
+    const release = at('refs/tags/v1.1.0')
+    failing = true
+    failed = await run(release)
+    failing = false
+    for (const t of ['api', 'worker']) afterFailure[t] = await tagDigests(image(t))
+    // The same release again (same commit, as GitHub's re-run has it).
+    rerun = await run(release)
+  })
+  afterAll(async () => proxy?.close())
+
+  it('fails, saying the tag that failed and that every moved tag was put back', () => {
+    expect(failed.main.exitCode).not.toBe(0)
+    const error = annotations(failed, 'error').join('\n')
+    expect(error).toMatch(/Tagging \S+\/worker:latest failed: .*503/)
+    expect(error).toContain('Every tag this run moved was put back')
+    expect(failed.main.outputs.pushed).toBe('false')
+    expect(proxy.injected).toBe(6)
+  })
+
+  it('the registry holds exactly the tags it held before', async () => {
+    for (const t of ['api', 'worker']) expect(afterFailure[t]).toEqual(before[t])
+  })
+
+  it('the re-run publishes the whole release', async () => {
+    ok(rerun)
+    for (const t of ['api', 'worker']) {
+      const d = await tagDigests(image(t))
+      const digest = imagesOutput(rerun)[t].digest
+      for (const tag of ['v1.1.0', 'v1.1', 'v1', 'latest']) expect([t, tag, d[tag]]).toEqual([t, tag, digest])
+      expect(d['v1.0.0']).toBe(before[t]['v1.0.0'])
+    }
+  })
+})
+
 describe('PR previews: sticky comment', () => {
   const prefix = uniqueName('trust-pr')
+  const PLANTED = '<!-- blacklake/multiarch-action:publish/publish -->'
   const calls = () => api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
   let first: RunResult
   let second: RunResult
   let ctx2: EventContext
   beforeAll(async () => {
     const inputs = { targets: 'api', 'image-prefix': prefix, ...AMD64 }
+    // Anyone who can comment can post a comment that starts with the action's marker.
+    await fetch(`${api.url}/repos/blacklake/demo/issues/7/comments`, {
+      method: 'POST',
+      headers: { authorization: 'token mallory-token' },
+      body: JSON.stringify({ body: `${PLANTED}\nPull evil.example/api:pr-7` })
+    })
     const ctx1 = pullRequestContext(7)
     first = await publish({ workspace: await workspaceFrom('basic'), context: ctx1, api, inputs })
     ctx2 = pullRequestContext(7)
@@ -242,18 +405,22 @@ describe('PR previews: sticky comment', () => {
     expect(tags).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
   })
 
-  it('creates the comment once, then updates it in place', () => {
+  it('creates its own comment once, then updates it in place; the planted one is left alone', () => {
     const writes = calls().filter(c => c.method !== 'GET')
-    expect(writes.map(c => `${c.method} ${c.path}`)).toEqual([
-      'POST /repos/blacklake/demo/issues/7/comments',
-      expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+$/)
+    expect(
+      writes.map(c => `${c.method} ${c.path} ${c.token === 'mallory-token' ? 'mallory' : 'action'}`)
+    ).toEqual([
+      'POST /repos/blacklake/demo/issues/7/comments mallory',
+      'POST /repos/blacklake/demo/issues/7/comments action',
+      expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+ action$/)
     ])
     const list = api.comments.get('blacklake/demo#7') ?? []
-    expect(list).toHaveLength(1)
+    expect(list.map(c => c.user.login)).toEqual(['mallory', 'github-actions[bot]'])
+    expect(list[0].body).toContain('evil.example')
     const digest = imagesOutput(second).api.digest
-    expect(list[0].body).toContain(`docker pull ${registry}/${prefix}/api@${digest}`)
-    expect(list[0].body).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
-    expect(list[0].body).toMatch(/^<!-- blacklake\/multiarch-action:/)
+    expect(list[1].body).toContain(`docker pull ${registry}/${prefix}/api@${digest}`)
+    expect(list[1].body).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
+    expect(list[1].body.startsWith(`${PLANTED}\n`)).toBe(true)
   })
 })
 

@@ -11,6 +11,7 @@ export function planDocument(overrides: Partial<PlanDocument> = {}): PlanDocumen
     annotationLevels: ['manifest'],
     flavor: { prefix: '', suffix: '' },
     monotonic: true,
+    registry: 'localhost:5000',
     push: true,
     pushReason: 'push event',
     images: [{ target: 'api', image: 'localhost:5000/acme/api', platforms: ['linux/amd64', 'linux/arm64'] }],

@@ -30,5 +30,6 @@ export declare function startGitHubApi(o?: {
   failStatus?: number | null
   pulls?: Record<string, PullFixture>
   packages?: { registry: string; ownerType?: 'org' | 'user'; adminTokens?: string[] | null } | null
+  identities?: Record<string, { login: string; type: 'User' | 'Bot'; id?: number }>
 }): Promise<GitHubApi>
 export declare function repoFixture(fullName?: string, extra?: object): Record<string, unknown>

@@ -1,21 +1,29 @@
 // A local GitHub REST API for tests, on 127.0.0.1 (reached through GITHUB_API_URL). It records every request
-// and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update); GET of a pull
-// request (`pulls` maps a number to its state); the GitHub Packages API for container packages (`packages`, see
+// and serves: GET /repos/{owner}/{repo}; issue comments of pull requests (list, create, update), each written
+// by the identity of the token that wrote it; who a token is, as GitHub tells it: GraphQL `viewer { login }`
+// for every token, REST GET /user only for user tokens (an app installation token such as a job's
+// GITHUB_TOKEN gets 403 "Resource not accessible by integration" there, as on GitHub); GET of a pull request
+// (`pulls` maps a number to its state); the GitHub Packages API for container packages (`packages`, see
 // packages-api.mjs), backed by a real registry as ghcr.io's API is backed by ghcr.io; artifact attestations
 // (create, list by subject digest: https://docs.github.com/rest/repos/attestations).
 // `repos` maps "owner/repo" to the JSON the API returns; `writeTokens` lists tokens allowed to write comments
-// (other tokens get 403 "Resource not accessible by integration", as GitHub answers a read-only token).
+// (other tokens get 403, as GitHub answers a read-only token); `identities` maps a token to the account it
+// acts as ({login, type: 'User' | 'Bot'}); any other token acts as github-actions[bot], like GITHUB_TOKEN.
 import http from 'node:http'
 import { PackagesFake } from './packages-api.mjs'
+
+const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
 
 export async function startGitHubApi({
   repos = {},
   writeTokens = null,
   failStatus = null,
   pulls = {},
-  packages = null
+  packages = null,
+  identities = {}
 } = {}) {
   const packagesFake = packages ? new PackagesFake(packages) : null
+  const whoIs = token => identities[token] ?? ACTIONS_BOT
   const calls = []
   const comments = new Map() // "owner/repo#n" -> [{id, body, user}]
   const attestations = [] // {id, repo, bundle, subjects: ['sha256:…']}
@@ -38,6 +46,17 @@ export async function startGitHubApi({
         res.end(json === undefined ? '' : JSON.stringify(json))
       }
       if (failStatus) return send(failStatus, { message: 'simulated failure' })
+      if (url.pathname === '/graphql' && req.method === 'POST') {
+        const query = String(safeJson(body)?.query ?? '')
+        if (!/viewer\s*\{\s*login\s*\}/.test(query))
+          return send(200, { errors: [{ message: 'unsupported query' }] })
+        return send(200, { data: { viewer: { login: whoIs(token).login } } })
+      }
+      if (url.pathname === '/user' && req.method === 'GET') {
+        const who = whoIs(token)
+        if (who.type === 'Bot') return send(403, { message: 'Resource not accessible by integration' })
+        return send(200, { login: who.login, id: who.id ?? 1, type: who.type })
+      }
       let m
       if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/)) && req.method === 'GET') {
         const pr = pulls[m[3]]
@@ -68,11 +87,8 @@ export async function startGitHubApi({
         if (req.method === 'POST') {
           if (writeTokens && !writeTokens.includes(token))
             return send(403, { message: 'Resource not accessible by integration' })
-          const c = {
-            id: nextId++,
-            body: safeJson(body).body,
-            user: { login: 'github-actions[bot]', type: 'Bot' }
-          }
+          const { login, type } = whoIs(token)
+          const c = { id: nextId++, body: safeJson(body).body, user: { login, type } }
           comments.set(key, [...list, c])
           return send(201, c)
         }
@@ -85,6 +101,7 @@ export async function startGitHubApi({
           return send(403, { message: 'Resource not accessible by integration' })
         for (const list of comments.values()) {
           const c = list.find(x => x.id === Number(m[3]))
+          // As on GitHub, a token that may write to the repository's pull requests may edit anyone's comment.
           if (c) {
             c.body = safeJson(body).body
             return send(200, c)

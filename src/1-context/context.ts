@@ -52,13 +52,6 @@ function splitRepository(full: string | undefined): { owner: string; repo: strin
   return { owner, repo }
 }
 
-/** True for the values Go's strconv.ParseBool (and docker's toolkit) accept as true; `false` for its false values. */
-export function parseBool(value: string, name: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false
-  throw new Error(`${name} must be a boolean (true or false), got "${value}"`)
-}
-
 /**
  * The context as the runner gives it (GITHUB_* variables and the event payload), with docker/metadata-action's
  * adjustments: pull_request_target uses the PR's merge ref, DOCKER_METADATA_PR_HEAD_SHA=true uses the PR head

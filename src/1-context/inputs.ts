@@ -1,6 +1,7 @@
 // One typed Inputs object, built in one place from the action's inputs (or the CLI's flags, through the same
 // getter). Each resolved value is logged at debug level; a bad value fails with what was expected.
 import * as core from '@actions/core'
+import { parseBoolean } from '../lib/boolean.js'
 import { maskSecret } from '../lib/secrets.js'
 import { parseSignInputs, SIGN_INPUT_DEFAULTS, type SignInputs } from './sign-inputs.js'
 import { checkPlatform } from '../lib/platform.js'
@@ -112,7 +113,7 @@ export interface Inputs {
   allowSecretBuildArgs: boolean | string[]
   /** Sticky PR comment on same-repository pull requests. */
   prComment: boolean
-  /** Push by digest only: no tags, no tag policy (issue 6's per-platform build job). */
+  /** Push by digest only: no tags, no tag policy (the build leg of a plan → build → merge workflow). */
   digestOnly: boolean
   /** Flavor key `monotonic=false` turns the monotonic floating-tag rule off. */
   monotonic: boolean
@@ -154,11 +155,8 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new Error(`Invalid ${name} '${value}'. Expected one of: ${allowed.join(', ')}.`)
 }
 
-function parseBool(name: string, value: string): boolean {
-  return oneOf(name, value, ['true', 'false']) === 'true'
-}
-
-export function parseImages(value: string): Record<string, string> {
+/** The `images` input: `target=full/image/name` lines (not the meta sub-action's `images`, a list of names). */
+export function parseTargetImages(value: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const line of splitList(value, { commas: false })) {
     const eq = line.indexOf('=')
@@ -184,7 +182,7 @@ export function parseImages(value: string): Record<string, string> {
 export function parseSbom(value: string): Sbom {
   const v = value.trim()
   if (/^generator=\S+$/.test(v)) return { enabled: true, generator: v.slice('generator='.length) }
-  return parseBool('sbom', v) ? { enabled: true } : { enabled: false }
+  return parseBoolean('sbom', v) ? { enabled: true } : { enabled: false }
 }
 
 export function parseProvenance(value: string): Provenance {
@@ -206,7 +204,7 @@ export function splitFlavor(flavor: string): { flavor: string; monotonic: boolea
     const kept = line.split(',').filter(field => {
       const m = /^\s*monotonic\s*=\s*(.*?)\s*$/i.exec(field)
       if (!m) return true
-      monotonic = parseBool('flavor monotonic', m[1])
+      monotonic = parseBoolean('flavor monotonic', m[1])
       return false
     })
     if (kept.join(',').trim()) lines.push(kept.join(','))
@@ -347,7 +345,7 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     workdir: value('workdir'),
     registry: (value('registry') || DEFAULT_REGISTRY).replace(/\/+$/, ''),
     imagePrefix: value('image-prefix').toLowerCase(),
-    images: parseImages(value('images')),
+    images: parseTargetImages(value('images')),
     platforms: splitList(value('platforms')),
     tags: value('tags'),
     flavor: splitFlavor(value('flavor')).flavor,
@@ -366,20 +364,20 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     password: get('password'),
     set: splitList(value('set'), { commas: false }),
     githubToken: get('github-token').trim(),
-    dryRun: parseBool('dry-run', value('dry-run')),
-    overwrite: parseBool('overwrite', value('overwrite')),
+    dryRun: parseBoolean('dry-run', value('dry-run')),
+    overwrite: parseBoolean('overwrite', value('overwrite')),
     allowSecretBuildArgs: parseAllowList(value('allow-secret-build-args')),
-    prComment: parseBool('pr-comment', value('pr-comment')),
-    digestOnly: parseBool('digest-only', value('digest-only')),
+    prComment: parseBoolean('pr-comment', value('pr-comment')),
+    digestOnly: parseBoolean('digest-only', value('digest-only')),
     monotonic: splitFlavor(value('flavor')).monotonic,
     ...builderInputs(value),
     signing: parseSignInputs(get),
     registryGiven: get('registry').trim() !== '',
     vars: parseVars(value('vars')),
     call: oneOf('call', value('call'), ['build', 'check', 'outline', 'targets']),
-    noCache: parseBool('no-cache', value('no-cache')),
-    pull: parseBool('pull', value('pull')),
-    load: parseBool('load', value('load')),
+    noCache: parseBoolean('no-cache', value('no-cache')),
+    pull: parseBoolean('pull', value('pull')),
+    load: parseBoolean('load', value('load')),
     source: parseSource(value('source')),
     variants: parseVariants(value('variants'))
   }

@@ -13,13 +13,16 @@ export interface PushDecision {
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target'])
 const PUBLISHING_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule'])
 
-/** True when the pull request's head lives in another repository (a fork). */
+/**
+ * True when the pull request's head lives in another repository than its base. Not `head.repo.fork`: that flag
+ * says the head repository is a fork of something, which is true of every branch of a repository that is itself
+ * a GitHub fork, same-repository pull requests included.
+ */
 export function isForkPullRequest(ctx: RunContext): boolean {
   const pr = ctx.payload?.pull_request
   if (!pr) return false
   const head = pr.head?.repo?.full_name
   const base = pr.base?.repo?.full_name ?? `${ctx.repository.owner}/${ctx.repository.repo}`
-  if (pr.head?.repo?.fork === true) return true
   if (head === undefined || head === null) return true // deleted fork: treat as untrusted
   return String(head).toLowerCase() !== String(base).toLowerCase()
 }

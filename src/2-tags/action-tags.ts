@@ -8,7 +8,7 @@ import { isForkPullRequest } from '../1-context/push-decision.js'
 import { BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS, computeMeta, type MetaResult } from './index.js'
 
 /**
- * Issue 5 item 6: with BlackLake's default tags a same-repository pull request also gets `pr-<N>-<short head
+ * With BlackLake's default tags a same-repository pull request also gets `pr-<N>-<short head
  * sha>` (the merge commit GitHub builds is not the head a reviewer sees, so `{{sha}}` cannot express it).
  */
 export function prHeadTag(ctx: RunContext, tagNames: string[]): string | undefined {

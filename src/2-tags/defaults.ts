@@ -1,4 +1,4 @@
-// BlackLake's tag scheme for the main action when its `tags` input is empty (issue 2, item 4):
+// BlackLake's tag scheme for the main action when its `tags` input is empty:
 //   stable tag v1.2.3   -> v1.2.3, v1.2, v1, latest      (v0.1.2 -> v0.1.2, v0.1, latest: no bare `v0`)
 //   pre-release v2.0.0-rc.1 -> v2.0.0-rc.1 only          (pre-releases keep `{{raw}}`; the others dedupe into it)
 //   branch feature/login -> feature-login;  pull request 42 -> pr-42;  every build -> sha-<7 hex>

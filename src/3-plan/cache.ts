@@ -2,7 +2,7 @@
 // evict each other; written (mode=max) only on pushes to the default branch, read everywhere else (GitHub lets
 // a PR read its base and default branch's entries, so a scope without a branch name falls back to main).
 // `registry`: `<image>:buildcache`, same write rule. `local`: a directory per target under RUNNER_TEMP, restored
-// and saved with @actions/cache by src/local-cache.ts (outside Actions the directory simply persists). `none`:
+// and saved with @actions/cache by 4-setup/local-cache.ts (outside Actions the directory simply persists). `none`:
 // nothing.
 import { existsSync } from 'node:fs'
 import { rename, rm, readdir } from 'node:fs/promises'
@@ -27,14 +27,6 @@ export interface CacheOptions {
   /** False when the runner gives no cache service (then gha is skipped, with a warning, by the caller). */
   ghaAvailable: boolean
 }
-
-/** Environment buildx reads for the gha cache (v2: the flag and results URL; v1: the cache URL; both the token). */
-export const GHA_ENV = [
-  'ACTIONS_RUNTIME_TOKEN',
-  'ACTIONS_CACHE_URL',
-  'ACTIONS_RESULTS_URL',
-  'ACTIONS_CACHE_SERVICE_V2'
-]
 
 /**
  * Whether buildx will hand BuildKit a usable gha cache: with ACTIONS_CACHE_SERVICE_V2 true (how GitHub's runners

@@ -8,7 +8,6 @@
 // `tags`, `platforms` are string lists; `contexts`, `args`, `labels` maps; `call` a string, printed since 0.16).
 import { parse } from 'csv-parse/sync'
 import { run, ExecError } from '../lib/exec.js'
-import { allowArgs, type FsGrants } from './entitlements.js'
 import { checkBakeFile } from '../lib/validate.js'
 
 /** One parsed entry: `type` plus the other attributes, values as strings (ssh `paths` stays a list). */
@@ -146,6 +145,21 @@ export function parseDefinition(json: string): BakeDefinition {
 }
 
 /** Arguments shared by --print and the build: builder, files, the user's --set and --var. */
+/** Paths bake may read or write outside its working directory (src/3-plan/entitlements.ts decides them). */
+export interface FsGrants {
+  read: string[]
+  write: string[]
+}
+
+/** `--allow` arguments: the action's grants, then the user's own entitlements. */
+export function allowArgs(grants: FsGrants | undefined, user: string[] = []): string[] {
+  const args: string[] = []
+  for (const p of grants?.read ?? []) args.push('--allow', `fs.read=${p}`)
+  for (const p of grants?.write ?? []) args.push('--allow', `fs.write=${p}`)
+  for (const e of user) args.push('--allow', e)
+  return args
+}
+
 export function bakeArgs(inv: BakeInvocation): string[] {
   // Checked here too, whoever built the invocation: `-` would make bake wait on standard input, which the exec
   // wrapper leaves open (targets are checked as inputs, and come after `--`).

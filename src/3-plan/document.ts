@@ -34,6 +34,8 @@ export interface PlanDocument {
   flavor: { prefix: string; suffix: string }
   /** Floating tags move only forward (flavor `monotonic=false` turns it off, as in the main action). */
   monotonic: boolean
+  /** The registry input: the one registry the username/password (or the job token for ghcr.io) are for. */
+  registry: string
   /** Whether this event publishes (push input and event). */
   push: boolean
   pushReason: string
@@ -44,7 +46,7 @@ export function planDocument(
   meta: MetaResult,
   plans: TargetPlan[],
   push: { push: boolean; reason: string },
-  monotonic: boolean
+  o: { monotonic: boolean; registry: string }
 ): PlanDocument {
   return {
     schema: PLAN_SCHEMA,
@@ -54,7 +56,8 @@ export function planDocument(
     annotations: meta.annotationsRaw,
     annotationLevels: meta.annotationLevels,
     flavor: { prefix: meta.flavor.prefix, suffix: meta.flavor.suffix },
-    monotonic,
+    monotonic: o.monotonic,
+    registry: o.registry,
     push: push.push,
     pushReason: push.reason,
     images: plans
@@ -102,6 +105,9 @@ export function parsePlanDocument(text: string): PlanDocument {
   const strings = (v: unknown) => Array.isArray(v) && v.every(x => typeof x === 'string')
   if (typeof doc.monotonic !== 'boolean' || typeof doc.push !== 'boolean') {
     throw new Error(`The plan input has no valid 'monotonic'/'push' flags. ${HINT}`)
+  }
+  if (typeof doc.registry !== 'string' || !doc.registry) {
+    throw new Error(`The plan input names no registry (a plan from an older version?). ${HINT}`)
   }
   for (const key of ['tags', 'labels', 'annotations', 'annotationLevels'] as const) {
     if (!strings(doc[key])) throw new Error(`The plan input has no valid '${key}' list. ${HINT}`)

@@ -9,21 +9,8 @@
 // of `/t/oci/api` is not enough while only `/t` exists; it asks for `/t`). So the write paths are created before
 // bake runs (src/5-build/bake-run.ts) and the grants stay exactly the directories bake writes.
 import path from 'node:path'
+import { parseEntry, type FsGrants } from './definition.js'
 import type { TargetPlan } from './targets.js'
-
-export interface FsGrants {
-  read: string[]
-  write: string[]
-}
-
-/** The value of `key=` in one CSV entry (`type=local,dest=/x,mode=max` → `/x` for `dest`). */
-export function entryField(entry: string, key: string): string | undefined {
-  for (const field of entry.split(',')) {
-    const eq = field.indexOf('=')
-    if (eq > 0 && field.slice(0, eq).trim() === key) return field.slice(eq + 1).trim()
-  }
-  return undefined
-}
 
 /** Paths bake reads or writes because of what the action put in the override file. */
 export function fsGrants(plans: TargetPlan[]): FsGrants {
@@ -32,26 +19,17 @@ export function fsGrants(plans: TargetPlan[]): FsGrants {
   for (const p of plans) {
     if (!p.producesImage) continue
     for (const o of p.output) {
-      const dest = entryField(o, 'dest')
-      if (dest) write.add(path.resolve(dest))
+      const dest = parseEntry('output', o).dest
+      if (typeof dest === 'string' && dest) write.add(path.resolve(dest))
     }
     for (const c of p.cache.to ?? []) {
-      const dest = entryField(c, 'dest')
-      if (dest) write.add(path.resolve(dest))
+      const dest = parseEntry('cache-to', c).dest
+      if (typeof dest === 'string' && dest) write.add(path.resolve(dest))
     }
     for (const c of p.cache.from) {
-      const src = entryField(c, 'src')
-      if (src) read.add(path.resolve(src))
+      const src = parseEntry('cache-from', c).src
+      if (typeof src === 'string' && src) read.add(path.resolve(src))
     }
   }
   return { read: [...read], write: [...write] }
-}
-
-/** `--allow` arguments: the action's grants, then the user's own entitlements. */
-export function allowArgs(grants: FsGrants | undefined, user: string[] = []): string[] {
-  const args: string[] = []
-  for (const p of grants?.read ?? []) args.push('--allow', `fs.read=${p}`)
-  for (const p of grants?.write ?? []) args.push('--allow', `fs.write=${p}`)
-  for (const e of user) args.push('--allow', e)
-  return args
 }

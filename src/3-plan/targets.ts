@@ -69,7 +69,7 @@ export interface PlanOptions extends NamingOptions {
   pushByDigest: boolean
   /** Parent of the per-target OCI layout directories (docker driver). */
   layoutRoot?: string
-  /** Push by digest only: no tags at all; the cache scope adds the platform (issue 6's per-platform build). */
+  /** Push by digest only: no tags at all; the cache scope adds the platform (a multi-runner build leg). */
   digestOnly?: boolean
   sbom: Sbom
   provenance: Provenance

@@ -84,6 +84,8 @@ export interface BuilderOptions {
   tempDir: string
   /** The gha cache is requested (the docker driver's engine must speak cache v2). */
   ghaCache: boolean
+  /** Told the name of a builder this run created, as soon as it exists (the post step removes it). */
+  onCreated?: (name: string) => void
 }
 
 /** The builder-creation inputs that only apply to a builder the action creates. */
@@ -136,6 +138,8 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
     )
   }
   const r = await run('docker', createArgs(name, { ...o, configFile }), { ignoreReturnCode: true })
+  // Recorded before it boots: a builder that cannot start (image not pullable…) is still removed afterwards.
+  if (r.exitCode === 0) o.onCreated?.(name)
   if (r.exitCode !== 0) {
     const reason = lastMeaningfulLine(r.stderr || r.stdout).replace(/^ERROR:\s*/, '')
     throw new Error(
@@ -144,17 +148,12 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
     )
   }
   core.info(`Created builder '${name}' (docker-container, ${o.buildkitImage}); the post step removes it`)
-  try {
-    const info = await inspectBuilder(
-      name,
-      `BuildKit (${o.buildkitImage}) did not start: check that the buildkit-image input names an image this ` +
-        'runner can pull, or use driver: docker.'
-    )
-    return { ...info, created: true }
-  } catch (e) {
-    // Created but cannot boot (image not pullable…): still report it as created so the post step removes it.
-    throw Object.assign(e as Error, { createdBuilder: name })
-  }
+  const info = await inspectBuilder(
+    name,
+    `BuildKit (${o.buildkitImage}) did not start: check that the buildkit-image input names an image this ` +
+      'runner can pull, or use driver: docker.'
+  )
+  return { ...info, created: true }
 }
 
 /** Post step: remove a builder this action created; warns, never fails. */

@@ -1,6 +1,6 @@
 // The `local` cache's directory across jobs: restored before the build and saved by the post step with
 // @actions/cache (keys per cache scope and commit). Outside Actions there is no cache service and the directory
-// simply persists on the machine. Kept apart from src/cache.ts so that planning never loads @actions/cache.
+// simply persists on the machine. Kept apart from 3-plan/cache.ts so that planning never loads @actions/cache.
 import * as core from '@actions/core'
 import * as actionsCache from '@actions/cache'
 import { existsSync } from 'node:fs'

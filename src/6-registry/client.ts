@@ -8,14 +8,8 @@
 import { createHash } from 'node:crypto'
 import { uploadBlob, uploadManifest, type BlobSource, type RegistryTransport } from './upload.js'
 import { withRetry, type RetryOptions } from '../lib/retry.js'
-import {
-  ALL_MANIFEST_TYPES,
-  MEDIA_TYPES,
-  type Descriptor,
-  type Manifest,
-  type ManifestJson
-} from './manifest.js'
-import { deleteManifest, listReferrers, probeDelete } from './delete.js'
+import { ALL_MANIFEST_TYPES, type Descriptor, type Manifest, type ManifestJson } from './manifest.js'
+import { deleteManifest, listReferrers, probeDelete, tryDeleteManifest, type DeleteResult } from './delete.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
 import { NetworkError, operation, Transport, type CredentialSource, type Credentials } from './transport.js'
 import { LIMITS, readLimited } from './http-body.js'
@@ -178,25 +172,6 @@ export class RegistryClient {
     return out
   }
 
-  /**
-   * The referrers API (`GET /v2/<name>/referrers/<digest>`, OCI distribution 1.1): the index of the manifests
-   * whose `subject` is `digest`. Undefined when the registry answers 404: it has no referrers API, and
-   * referrers.ts falls back to the referrers tag schema.
-   */
-  async getReferrers(image: string | ImageRef, digest: string): Promise<ManifestJson | undefined> {
-    const ref = toRef(image)
-    const what = `list referrers of ${imageName(ref)}@${digest}`
-    return this.attempt(what, ref, async () => {
-      const url = `${this.http.repositoryUrl(ref)}/referrers/${digest}`
-      const res = await this.http.request('GET', url, ref, { accept: MEDIA_TYPES.ociIndex })
-      if (res.status === 404) {
-        await res.body?.cancel()
-        return undefined
-      }
-      return JSON.parse((await readLimited(res, LIMITS.manifest, what)).toString('utf8')) as ManifestJson
-    })
-  }
-
   /** A blob's bytes (a signature bundle, a config); undefined when the repository does not have it. */
   async getBlob(image: string | ImageRef, digest: string): Promise<Buffer | undefined> {
     const ref = toRef(image)
@@ -233,9 +208,17 @@ export class RegistryClient {
     return uploadManifest(this.transport, toRef(image), reference, manifest)
   }
 
-  /** Deletes a manifest by digest (see delete.ts): `absent` when the registry has no such manifest. */
+  /**
+   * Deletes a manifest by digest (see delete.ts): `absent` when the registry has no such manifest; a registry
+   * that refuses deletes throws DeleteRefusedError, which says how to enable them.
+   */
   async deleteManifest(image: string | ImageRef, digest: string): Promise<'deleted' | 'absent'> {
     return deleteManifest(this.transport, toRef(image), digest)
+  }
+
+  /** DELETE of a manifest by digest or of a tag where the registry allows it; `unsupported` where it does not. */
+  async tryDeleteManifest(image: string | ImageRef, reference: string): Promise<DeleteResult> {
+    return tryDeleteManifest(this.transport, toRef(image), reference)
   }
 
   /** Throws DeleteRefusedError, touching nothing, when the registry does not allow deletes (see delete.ts). */

@@ -55,8 +55,8 @@ function refused(ref: ImageRef, e: HttpError): DeleteRefusedError | undefined {
   return undefined
 }
 
-async function sendDelete(t: RegistryTransport, ref: ImageRef, digest: string): Promise<Response> {
-  const url = `${t.repositoryUrl(ref)}/manifests/${digest}`
+async function sendDelete(t: RegistryTransport, ref: ImageRef, reference: string): Promise<Response> {
+  const url = `${t.repositoryUrl(ref)}/manifests/${reference}`
   try {
     return await t.request('DELETE', url, ref, { accept: '*/*', actions: 'delete' })
   } catch (e) {
@@ -85,6 +85,32 @@ export async function deleteManifest(
     await res.body?.cancel()
     return res.status === 404 ? 'absent' : 'deleted'
   })
+}
+
+/** `deleted`; `absent` (nothing to delete); `unsupported`: the registry does not delete this way, or not for us. */
+export type DeleteResult = 'deleted' | 'absent' | 'unsupported'
+
+/**
+ * DELETE of a manifest by digest (which also removes the tags on it), or of a tag (distribution 3 and the
+ * registries that follow it). A refusal (405, 401/403) or distribution 2's 400 for a tag is `unsupported`, for a
+ * caller with another way out (tagging's rollback re-points or leaves the tag and says so).
+ */
+export async function tryDeleteManifest(
+  t: RegistryTransport,
+  ref: ImageRef,
+  reference: string
+): Promise<DeleteResult> {
+  const what = `delete ${imageName(ref)}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`
+  try {
+    return await t.attempt(what, ref, async () => {
+      const res = await sendDelete(t, ref, reference)
+      await res.body?.cancel()
+      return res.status === 404 ? 'absent' : 'deleted'
+    })
+  } catch (e) {
+    if (e instanceof DeleteRefusedError || (e instanceof HttpError && e.status === 400)) return 'unsupported'
+    throw e
+  }
 }
 
 /**

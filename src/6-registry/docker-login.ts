@@ -1,6 +1,6 @@
 // Registry access through the docker CLI: login (password on stdin, masked first) and logout (post step), for
-// buildx and imagetools; credential helpers shared with src/registry-client.ts (which moves tags through the
-// registry API).
+// buildx and imagetools. The same login, for its one registry, is what client.ts sends when it moves tags
+// through the registry API.
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
@@ -9,7 +9,7 @@ import { ExecError, run } from '../lib/exec.js'
 import { maskSecret, redact } from '../lib/secrets.js'
 import { withRetry } from '../lib/retry.js'
 
-export interface Credentials {
+export interface RegistryLogin {
   registry: string
   username: string
   password: string
@@ -25,7 +25,7 @@ export function resolveCredentials(
   username: string,
   password: string,
   defaults: { actor: string; token: string }
-): Credentials | undefined {
+): RegistryLogin | undefined {
   const ghcr = registry.toLowerCase() === 'ghcr.io'
   const pass = password || (ghcr ? defaults.token : '')
   if (!pass) return undefined
@@ -68,7 +68,7 @@ export function hasLogin(registry: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** The registry's reason for a failed login, without docker's boilerplate and without the password. */
-export function loginError(c: Credentials, e: ExecError): Error {
+export function loginError(c: RegistryLogin, e: ExecError): Error {
   const raw = redact(`${e.result.stderr}\n${e.result.stdout}`, c.password)
   const line =
     raw
@@ -88,7 +88,7 @@ export function loginError(c: Credentials, e: ExecError): Error {
  * already logged in to ghcr.io (docker/login-action with a PAT, say), so that login is neither replaced for the
  * rest of the job nor removed by this action's post step. Explicit username/password inputs always log in.
  */
-export async function login(c: Credentials, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function login(c: RegistryLogin, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   maskSecret(c.password)
   if (c.defaulted && hasLogin(c.registry, env)) {
     core.info(

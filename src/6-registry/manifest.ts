@@ -74,16 +74,7 @@ export function describeIndex(index: ManifestJson): {
   return { images, attestations }
 }
 
-/** Differences between what was requested and what the registry holds; empty when everything matches. */
-
-/** Platform manifests of an index (attestation manifests, `unknown/unknown`, are left out). */
+/** Platform manifests of an index by normalized platform (attestation manifests left out). */
 export function platformManifests(index: ManifestJson): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const m of index.manifests ?? []) {
-    if (!m.platform || m.platform.os === 'unknown') continue
-    if (m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
-    const p = `${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}`
-    out[p] = m.digest
-  }
-  return out
+  return Object.fromEntries(describeIndex(index).images.map(i => [i.platform, i.digest]))
 }

@@ -52,3 +52,12 @@ export function parseImageRef(ref: string): ImageRef {
 export function imageName(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}`
 }
+
+/** `image:tag`: the reference a tag name makes for an image (`localhost:5000/ns/api` + `v1` → `…/api:v1`). */
+export const tagRef = (image: string, tag: string): string => `${image}:${tag}`
+
+/** The tag name of a reference made by tagRef (`…/api:v1` of `…/api` → `v1`). */
+export function tagOf(image: string, ref: string): string {
+  if (!ref.startsWith(`${image}:`)) throw new Error(`${ref} is not a tag of ${image}`)
+  return ref.slice(image.length + 1)
+}

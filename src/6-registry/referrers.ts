@@ -42,9 +42,8 @@ export async function listReferrers(
   digest: string,
   artifactType?: string
 ): Promise<Referrers> {
-  const api = await client.getReferrers(image, digest)
-  const index = api ?? (await client.getManifest(`${image}:${referrersTag(digest)}`))?.json
-  const all = index?.manifests ?? []
+  const api = await client.referrers(image, digest)
+  const all = api ?? (await client.getManifest(`${image}:${referrersTag(digest)}`))?.json?.manifests ?? []
   return {
     source: api ? 'api' : 'tag-schema',
     manifests: artifactType ? all.filter(m => m.artifactType === artifactType) : all
@@ -123,7 +122,7 @@ export async function attachReferrer(
     artifactType: artifact.artifactType,
     annotations: artifact.annotations
   }
-  if (await client.getReferrers(image, subject.digest)) return { descriptor, source: 'api' }
+  if ((await client.referrers(image, subject.digest)) !== undefined) return { descriptor, source: 'api' }
   const tag = referrersTag(subject.digest)
   const index = withReferrer((await client.getManifest(`${image}:${tag}`))?.json, descriptor)
   await client.pushManifest(image, tag, {

@@ -3,10 +3,13 @@
 // manifest and every attestation manifest with their blobs) and this module uploads it to the image's repository
 // by digest, with no tag: blobs first (skipped when the registry has them), then each manifest, the index last, so
 // the registry never holds a manifest whose parts are missing. The index digest is checked against bake's.
+import * as core from '@actions/core'
 import { readFile, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
+import type { TargetPlan } from '../3-plan/targets.js'
 import type { RegistryClient } from '../6-registry/client.js'
 import { type Descriptor, type ManifestJson } from '../6-registry/manifest.js'
+import { imageTargets, pushedByDigest, type TargetResult } from './results.js'
 
 /** One upload of a layout, in the order it must happen. */
 export type LayoutStep =
@@ -33,7 +36,7 @@ export function blobPath(dir: string, digest: string): string {
 }
 
 /** The one top-level descriptor of a layout's index.json (bake writes exactly one). */
-export async function layoutRoot(dir: string): Promise<Descriptor> {
+export async function topDescriptor(dir: string): Promise<Descriptor> {
   let index: ManifestJson
   try {
     index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as ManifestJson
@@ -54,7 +57,7 @@ const isIndex = (mediaType: string) => /index|manifest\.list/.test(mediaType)
 
 /** Every upload a layout needs, children before parents: each manifest's blobs, the manifest, the index last. */
 export async function layoutSteps(dir: string): Promise<{ root: Descriptor; steps: LayoutStep[] }> {
-  const root = await layoutRoot(dir)
+  const root = await topDescriptor(dir)
   const steps: LayoutStep[] = []
   const seen = new Set<string>()
   const visit = async (d: Descriptor): Promise<void> => {
@@ -111,7 +114,8 @@ export async function pushLayout(
     bytesUploaded: 0,
     manifests: 0
   }
-  // Blobs of all manifests in parallel (bounded), then manifests one by one in order (children, index last).
+  // Blobs of all manifests in parallel (bounded), then the image manifests in parallel (they only need their
+  // blobs), then the indexes in order (children first, the top-level index last).
   const blobs = steps.filter(s => s.kind === 'blob')
   for (const b of blobs) {
     const size = (await stat(b.path).catch(() => undefined))?.size
@@ -119,18 +123,24 @@ export async function pushLayout(
       throw new Error(`Blob ${b.digest} of ${image} is missing or truncated in the OCI layout ${dir}.`)
     }
   }
-  await pool(blobs, 4, async b => {
+  await pool(blobs, 8, async b => {
     if ((await client.pushBlob(image, b)) === 'exists') result.blobsExisting++
     else {
       result.blobsUploaded++
       result.bytesUploaded += b.size
     }
   })
-  for (const m of steps) {
-    if (m.kind !== 'manifest') continue
+  const manifests = steps.filter(s => s.kind === 'manifest')
+  const put = async (m: LayoutStep & { kind: 'manifest' }) => {
     await client.pushManifest(image, m.digest, { mediaType: m.mediaType, raw: await readFile(m.path) })
     result.manifests++
   }
+  await pool(
+    manifests.filter(m => !isIndex(m.mediaType)),
+    8,
+    put
+  )
+  for (const m of manifests.filter(m => isIndex(m.mediaType))) await put(m)
   return result
 }
 
@@ -139,4 +149,43 @@ export async function removeLayouts(dirs: string[]): Promise<string[]> {
   const failed: string[] = []
   for (const dir of dirs) await rm(dir, { recursive: true, force: true }).catch(() => failed.push(dir))
   return failed
+}
+
+/**
+ * Docker driver, after the whole build succeeded: uploads every target's OCI layout by digest (targets
+ * concurrently), checks each index digest is bake's, and removes the layouts. A target whose upload did not
+ * happen stays `built`; the first failure is reported once every upload has settled.
+ */
+export async function pushLayouts(
+  client: RegistryClient,
+  targets: TargetResult[],
+  plans: TargetPlan[]
+): Promise<void> {
+  const jobs = imageTargets(targets).flatMap(t => {
+    const dir = plans.find(p => p.target === t.target)?.layoutDir
+    return dir ? [{ t, dir }] : []
+  })
+  try {
+    const results = await Promise.allSettled(
+      jobs.map(async ({ t, dir }) => {
+        const started = Date.now()
+        const r = await pushLayout(client, t.image, dir, t.digest).catch((e: Error) => {
+          throw new Error(`Push of ${t.target} (${t.image}) failed; no tag was moved: ${e.message}`, {
+            cause: e
+          })
+        })
+        pushedByDigest(t, r.digest, 'pushed by digest, not tagged yet')
+        core.info(
+          `${t.target}: pushed ${t.image}@${r.digest} (${r.manifests} manifests; ${r.blobsUploaded} blobs ` +
+            `uploaded, ${r.bytesUploaded} bytes; ${r.blobsExisting} already there) in ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s`
+        )
+      })
+    )
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  } finally {
+    const failed = await removeLayouts(jobs.map(j => j.dir))
+    if (failed.length) core.warning(`Could not remove the OCI layouts ${failed.join(', ')}`)
+  }
 }

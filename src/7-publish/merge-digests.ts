@@ -35,8 +35,9 @@ function fromObject(o: Json, source: string): DigestRecord[] {
   if (objects && entries.every(([, v]) => 'image' in (v as Json))) {
     return entries.map(([target, v]) => one(target, v as Json, (v as Json).platforms, source))
   }
-  // The main action's `digests` output: target → {platform: digest, index?: digest}. The leg's index (with the
-  // attestation manifest) is the source to merge; a bare platform manifest would leave the attestation behind.
+  // The main action's `digests` output: target → {platform: manifest digest, index: index digest}. The leg's
+  // index (with the attestation manifest) is the source to merge; a bare platform manifest would leave the
+  // attestation behind (a hand-written `{platform: digest}` without `index` is taken as the leg's digest).
   if (objects && entries.every(([, v]) => Object.values(v as Json).every(d => typeof d === 'string'))) {
     return entries.map(([target, v]) => {
       const map = v as Record<string, string>

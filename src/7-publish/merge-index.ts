@@ -4,15 +4,18 @@
 //
 // Pushing without moving a tag: `--dry-run` prints the exact index; its digest is the SHA-256 of those bytes
 // (buildx prints them followed by one newline). Then the same command with `--tag IMAGE@DIGEST` pushes that
-// index by digest only — buildx 0.13 pushes a manifest under its own digest when the reference is a digest —
-// and the registry is asked for IMAGE@DIGEST to confirm. Tags move later, through the main action's tagging (publish.tagAll).
-import { createHash } from 'node:crypto'
+// index by digest only (buildx pushes a manifest under its own digest when the reference is a digest), and the
+// registry is asked for IMAGE@DIGEST to confirm. Tags move later, through the release tagging (tagging.ts).
+// Before any of that, each leg's digest is checked: in the registry, holding exactly its platform.
 import * as core from '@actions/core'
 import { run } from '../lib/exec.js'
 import { withRetry } from '../lib/retry.js'
-import { verifyImage } from './verify.js'
+import type { RegistryClient } from '../6-registry/client.js'
+import { platformManifests, type ManifestJson } from '../6-registry/manifest.js'
+import { sha256 } from '../6-registry/upload.js'
 import type { TargetSources } from './merge-digests.js'
-import { type ManifestJson } from '../6-registry/manifest.js'
+import { pushedByDigest, indexRead, type TargetResult } from './results.js'
+import { verifyImage } from './verify.js'
 
 export interface ComposedIndex {
   target: string
@@ -51,8 +54,6 @@ export function indexBytes(stdout: string): string {
   return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout
 }
 
-export const sha256 = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`
-
 /** Dry run: the index for one target, its digest, and nothing pushed. */
 export async function composeIndex(
   s: TargetSources,
@@ -70,7 +71,7 @@ export async function composeIndex(
   } catch {
     throw new Error(`imagetools create --dry-run for ${s.image} did not print an index: ${raw.slice(0, 200)}`)
   }
-  return { target: s.target, image: s.image, digest: sha256(raw), raw, json, args }
+  return { target: s.target, image: s.image, digest: sha256(Buffer.from(raw, 'utf8')), raw, json, args }
 }
 
 /** What is wrong with a composed index before it is pushed: platforms and one attestation per platform. */
@@ -94,4 +95,63 @@ export async function pushIndex(
     )
   }
   core.info(`${c.target}: index ${ref} pushed (untagged)`)
+}
+
+/** Every leg's digest is in the registry and holds exactly its platform; throws naming each leg that does not. */
+export async function checkLegs(client: RegistryClient, sources: TargetSources[]): Promise<void> {
+  const problems: string[] = []
+  for (const s of sources) {
+    for (const platform of s.platforms) {
+      const ref = `${s.image}@${s.digests[platform]}`
+      const m = await client.getManifest(ref)
+      if (!m) problems.push(`${s.target} ${platform}: ${ref} is not in the registry`)
+      // A leg built without attestations may push a bare platform manifest: imagetools takes it as it is.
+      else if (m.json.manifests) {
+        const at = { image: s.image, index: m.json, digest: m.digest, attestations: false, tags: {} }
+        problems.push(
+          ...verifyImage({ ...at, platforms: [platform] }).map(d => `${s.target} ${platform}: ${d}`)
+        )
+      }
+      core.info(`${s.target} ${platform}: ${ref}`)
+    }
+  }
+  if (problems.length) {
+    throw new Error(
+      [
+        'Cannot merge: build leg digests do not match the plan; no tag moved:',
+        ...problems.map(p => `  ${p}`)
+      ].join('\n')
+    )
+  }
+}
+
+/** Composes and checks every target's index first, then pushes each by digest; still no tag. */
+export async function pushIndexes(
+  client: RegistryClient,
+  sources: TargetSources[],
+  rows: TargetResult[],
+  o: { annotations: string[]; builder?: string; attestations: boolean }
+): Promise<void> {
+  const composed: ComposedIndex[] = []
+  const diffs: string[] = []
+  for (const s of sources) {
+    const c = await composeIndex(s, o.annotations, o.builder)
+    diffs.push(...checkComposed(c, s.platforms, o.attestations))
+    composed.push(c)
+  }
+  if (diffs.length) {
+    throw new Error(
+      [
+        'The composed indexes are not what the plan asks for; nothing pushed, no tag moved:',
+        ...diffs.map(d => `  ${d}`)
+      ].join('\n')
+    )
+  }
+  const exists = async (ref: string) => (await client.getManifest(ref)) !== undefined
+  for (const c of composed) {
+    await pushIndex(c, exists)
+    const row = rows.find(r => r.target === c.target) as TargetResult
+    pushedByDigest(row, c.digest, 'index pushed by digest, not tagged yet')
+    indexRead(row, platformManifests(c.json))
+  }
 }

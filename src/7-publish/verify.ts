@@ -1,5 +1,5 @@
-// Post-push verification: what landed in the registry is what was asked for. From the raw index of a pushed image
-// (`docker buildx imagetools inspect --raw`, or RegistryClient.getManifest), check that every requested platform
+// Verification: what is in the registry is what was asked for. From the raw index of a pushed image (as
+// RegistryClient.getManifest reads it), before any tag moves, check that every requested platform
 // is there, that each platform has exactly one attestation manifest when attestations were requested (BuildKit
 // stores them as `unknown/unknown` entries annotated `vnd.docker.reference.type: attestation-manifest` and
 // `vnd.docker.reference.digest: <platform manifest>`), and that every tag resolves to the index that was pushed.
@@ -85,21 +85,4 @@ export function verificationMessage(diffs: string[]): string {
     `Post-push verification failed (${diffs.length} difference${diffs.length === 1 ? '' : 's'}):`,
     ...diffs.map(d => `  ${d}`)
   ].join('\n')
-}
-
-/** What verification needs from a registry (RegistryClient implements it). */
-export interface IndexReader {
-  getManifest(ref: string): Promise<{ digest: string; json: ManifestJson } | undefined>
-  resolveTags(image: string, tags: string[]): Promise<Map<string, string | undefined>>
-}
-
-/** Reads the pushed index and every tag from the registry, then compares (see verifyImage). */
-export async function verifyPushed(
-  reader: IndexReader,
-  input: Omit<VerifyInput, 'index' | 'tags'> & { tags: string[] }
-): Promise<string[]> {
-  const index = await reader.getManifest(`${input.image}@${input.digest}`)
-  if (!index) return [`${input.image}@${input.digest} does not exist in the registry`]
-  const tags = await reader.resolveTags(input.image, input.tags)
-  return verifyImage({ ...input, index: index.json, tags })
 }

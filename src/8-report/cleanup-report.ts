@@ -4,12 +4,11 @@
 // found by its marker); each keeps its marker, so a later preview run of a reopened PR updates it again.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
-import { commentMarker, upsertPrComment, type UpsertResult } from './pr-comment.js'
+import { cell, code } from './markdown.js'
+import { commentMarker } from './pr-comment.js'
+import { tokenLogin, upsertPrComment, type UpsertResult } from './sticky-comment.js'
 import type { ImageCleanup } from '../7-publish/preview-cleanup.js'
 import { withRetry } from '../lib/retry.js'
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``
 
 /** The job summary of a clean-up run. */
 export function renderCleanupSummary(
@@ -112,7 +111,7 @@ export async function markPreviewsRemoved(o: MarkRemovedOptions): Promise<Upsert
   const octokit = github.getOctokit(o.token, {
     baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
   })
-  let comments: { body?: string | null }[]
+  let comments: { body?: string | null; user?: { login?: string } | null }[]
   try {
     comments = await withRetry(`list comments of #${o.number}`, () =>
       octokit.paginate(octokit.rest.issues.listComments, {
@@ -126,9 +125,10 @@ export async function markPreviewsRemoved(o: MarkRemovedOptions): Promise<Upsert
     core.notice(`Preview comment of #${o.number} not updated: ${(e as Error).message}`)
     return []
   }
-  const keys = [
-    ...new Set(comments.map(c => previewCommentKey(c.body ?? '')).filter((k): k is string => !!k))
-  ]
+  // Only the preview comments the token's own identity wrote: a marker anyone can plant names nothing.
+  const me = await tokenLogin(octokit)
+  const own = me ? comments.filter(c => c.user?.login === me) : comments
+  const keys = [...new Set(own.map(c => previewCommentKey(c.body ?? '')).filter((k): k is string => !!k))]
   const results: UpsertResult[] = []
   for (const key of keys) {
     const marker = commentMarker(key)

@@ -12,8 +12,10 @@
 // it DONE on warm builds and sometimes CACHED on cold ones, so counting it would make the rate noise.
 // Step time is the sum of the steps' own durations (FROM included): steps of one stage run one after another,
 // stages may overlap, so it is an upper bound of the platform's share of the wall time.
+import type { BakeRunResult } from '../5-build/bake-run.js'
 import { vertexPlatform } from '../5-build/progress.js'
 import { type ManifestJson, platformOf } from '../6-registry/manifest.js'
+import { imageTargets, type RunReport } from '../7-publish/results.js'
 import { normalizePlatform } from '../lib/platform.js'
 
 export interface PlatformMetrics {
@@ -206,11 +208,14 @@ export async function platformSizes(
     out.set('single', imageSize(index.json))
     return out
   }
-  for (const d of index.json.manifests) {
-    if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || !d.platform) continue
-    const manifest = await reader.getManifest(`${image}@${d.digest}`)
+  const platforms = index.json.manifests.filter(
+    d => d.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' && d.platform
+  )
+  const manifests = await Promise.all(platforms.map(d => reader.getManifest(`${image}@${d.digest}`)))
+  platforms.forEach((d, i) => {
+    const manifest = manifests[i]
     if (manifest) out.set(platformOf(d), imageSize(manifest.json))
-  }
+  })
   return out
 }
 
@@ -234,4 +239,33 @@ export function metricsByPlatform(
   const out: Record<string, Omit<PlatformMetrics, 'target' | 'platform'>> = {}
   for (const { target: t, platform, ...rest } of metrics) if (t === target) out[platform] = rest
   return out
+}
+
+/**
+ * The build metrics of a finished run: per target × platform from bake's progress stream, with sizes read from
+ * the registry for what was published (`reader` absent: no sizes); into each target's `images` output entry and
+ * the summary's metrics table.
+ */
+export async function collectMetrics(
+  report: RunReport,
+  build: BakeRunResult,
+  reader: ManifestReader | undefined
+): Promise<void> {
+  const images = imageTargets(report.targets)
+  const platforms = [...new Set(images.flatMap(t => t.platforms))]
+  let metrics = parseProgress(build.progress, {
+    targets: images.map(t => t.target),
+    defaultTarget: images.length === 1 ? images[0].target : undefined,
+    defaultPlatform: platforms.length === 1 ? platforms[0] : undefined
+  })
+  const sized = await Promise.all(
+    images.map(async t =>
+      reader && t.digest && t.pushed ? { t, sizes: await platformSizes(reader, t.image, t.digest) } : { t }
+    )
+  )
+  for (const { t, sizes } of sized) {
+    if (sizes) metrics = addSizes(metrics, t.target, sizes)
+  }
+  for (const t of images) t.extra = { ...(t.extra ?? {}), metrics: metricsByPlatform(metrics, t.target) }
+  if (metrics.length) report.sections.push(`### Build metrics\n\n${metricsTable(metrics)}`)
 }

@@ -1,18 +1,19 @@
-// One sticky pull-request comment per workflow job: found again by a hidden marker at its start and updated in
-// place, so a PR shows what its latest run published instead of one comment per push. GitHub API at
-// GITHUB_API_URL. Fork PRs get no API call (their token is read-only anyway), and a token without
-// `pull-requests: write` (403) is a notice, never a failure: the images were published either way.
+// The PR preview comment: one sticky comment per workflow job (sticky-comment.ts finds it again by a hidden
+// marker at its start and by its author, and updates it in place), so a PR shows what its latest run published
+// instead of one comment per push. Per image: tags, index digest, platforms, a pull line and the commands that
+// show the attestations.
 //
 // Attestation check command: BuildKit stores SBOM and provenance as attestation manifests inside the image index
 // in the registry; `docker buildx imagetools inspect --format` reads exactly those. `gh attestation verify` checks
 // Sigstore bundles stored by GitHub's attestations API (actions/attest-build-provenance), which BuildKit does not
 // create, so it would report "no attestations found" for these images.
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import type { RunContext } from '../1-context/context.js'
 import { isForkPullRequest } from '../1-context/push-decision.js'
-import type { RunReport } from './summary.js'
-import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
+import { tagOf } from '../6-registry/reference.js'
+import type { RunReport } from '../7-publish/results.js'
+import { cell, code } from './markdown.js'
+import { upsertPrComment } from './sticky-comment.js'
 
 export interface PreviewImage {
   /** `ghcr.io/o/api` */
@@ -38,9 +39,6 @@ export function commentMarker(key: string): string {
 export function defaultMarkerKey(env: NodeJS.ProcessEnv = process.env): string {
   return `${env.GITHUB_WORKFLOW ?? 'workflow'}/${env.GITHUB_JOB ?? 'job'}`
 }
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``
 
 /** The comment body: marker, then one table per image with pull and attestation commands. */
 export function renderComment(
@@ -83,101 +81,6 @@ export function renderComment(
   return body.length > 65000 ? `${body.slice(0, 64900)}\n\n… (truncated; see the job summary)` : body
 }
 
-export interface UpsertOptions {
-  token: string
-  owner: string
-  repo: string
-  /** Pull request number. */
-  number: number
-  marker: string
-  body: string
-  /** The PR comes from a fork: no API call. */
-  fork?: boolean
-  /** GitHub API base URL (default GITHUB_API_URL, then https://api.github.com). */
-  apiUrl?: string
-  retry?: RetryOptions
-}
-
-export type UpsertResult =
-  | { action: 'created' | 'updated' | 'unchanged'; id: number; url?: string }
-  | { action: 'skipped'; reason: string }
-
-/** Turns Octokit's RequestError into the HttpError the retry policy understands. */
-function asHttpError(e: unknown): unknown {
-  const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> } }
-  if (typeof err?.status !== 'number') return e
-  return new HttpError(
-    err.message ?? `HTTP ${err.status}`,
-    err.status,
-    parseRetryAfter(err.response?.headers?.['retry-after'])
-  )
-}
-
-async function call<T>(what: string, fn: () => Promise<T>, retry?: RetryOptions): Promise<T> {
-  return withRetry(
-    what,
-    async () => {
-      try {
-        return await fn()
-      } catch (e) {
-        throw asHttpError(e)
-      }
-    },
-    retry
-  )
-}
-
-/** Creates or updates the sticky comment. Never throws for a fork or a missing permission: returns `skipped`. */
-export async function upsertPrComment(o: UpsertOptions): Promise<UpsertResult> {
-  if (o.fork) {
-    const reason = 'pull request from a fork: its token cannot comment, so no preview comment was written'
-    core.notice(reason)
-    return { action: 'skipped', reason }
-  }
-  const octokit = github.getOctokit(o.token, {
-    baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
-  const where = { owner: o.owner, repo: o.repo, issue_number: o.number }
-  try {
-    const comments = await call(
-      `list comments of #${o.number}`,
-      () => octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 }),
-      o.retry
-    )
-    const existing = comments.find(c => (c.body ?? '').startsWith(o.marker))
-    if (existing) {
-      if (existing.body === o.body) return { action: 'unchanged', id: existing.id, url: existing.html_url }
-      const res = await call(
-        `update comment ${existing.id}`,
-        () =>
-          octokit.rest.issues.updateComment({
-            owner: o.owner,
-            repo: o.repo,
-            comment_id: existing.id,
-            body: o.body
-          }),
-        o.retry
-      )
-      return { action: 'updated', id: res.data.id, url: res.data.html_url }
-    }
-    const res = await call(
-      `comment on #${o.number}`,
-      () => octokit.rest.issues.createComment({ ...where, body: o.body }),
-      o.retry
-    )
-    return { action: 'created', id: res.data.id, url: res.data.html_url }
-  } catch (e) {
-    if (e instanceof HttpError && (e.status === 403 || e.status === 404)) {
-      const reason =
-        `no preview comment: the token may not write to pull request #${o.number} (HTTP ${e.status}). ` +
-        'Grant `permissions: pull-requests: write` to the job (or pass a token that has it).'
-      core.notice(reason)
-      return { action: 'skipped', reason }
-    }
-    throw e
-  }
-}
-
 /** The pull request number of a pull_request(_target) event, if any. */
 export function pullRequestNumber(ctx: RunContext): number | undefined {
   const n = Number(ctx.payload?.pull_request?.number ?? ctx.payload?.number)
@@ -214,7 +117,6 @@ export async function writePreviewComment(o: PreviewCommentOptions): Promise<voi
   if (!fork && (!report.push.push || !pushed.length)) return
   const { owner, repo } = ctx.repository
   const marker = commentMarker(defaultMarkerKey())
-  const bare = (image: string, ref: string) => ref.slice(image.length + 1)
   const result = await upsertPrComment({
     token: o.token,
     owner,
@@ -227,7 +129,7 @@ export async function writePreviewComment(o: PreviewCommentOptions): Promise<voi
       marker,
       pushed.map(t => ({
         image: t.image,
-        tags: t.tags.map(r => bare(t.image, r)),
+        tags: t.tags.map(r => tagOf(t.image, r)),
         digest: t.digest as string,
         platforms: t.platforms,
         attestations: o.attestations,

@@ -1,67 +1,13 @@
-// What the run did, per target: the outputs (version, tags, images, metadata, bake-file, pushed) and the job
-// summary, one row per target × platform with image, tags, digest and whether it was pushed (and why not).
-// Written on success and on failure alike; nothing here ever holds a credential.
+// What the run did, per target, as the outputs (version, tags, images, digests, metadata, bake-file, pushed) and
+// the job summary: one line per target saying what was published and which tags stayed and why, then one row
+// per target × platform. Written on success and on failure alike; nothing here ever holds a credential. The
+// rows come from 7-publish/results.ts; this module only reads them.
 import * as core from '@actions/core'
-import type { PushDecision } from '../1-context/push-decision.js'
-import type { TargetSignature } from '../7-publish/sign/command.js'
+import { tagOf } from '../6-registry/reference.js'
+import { imageTargets, type RunReport, type TargetResult } from '../7-publish/results.js'
+import { normalizePlatform } from '../lib/platform.js'
+import { cell, code } from './markdown.js'
 import { signatureSection } from './signatures.js'
-
-export type TargetStatus = 'planned' | 'pushed' | 'built' | 'untagged' | 'failed' | 'not-built' | 'skipped'
-
-export interface TargetResult {
-  target: string
-  image: string
-  platforms: string[]
-  /** Every reference the plan asked for. */
-  requestedTags: string[]
-  /** References that now point at `digest`. */
-  tags: string[]
-  /** Tags a policy withheld, with the reason (issue 5's monotonic/immutable rules plug in here). */
-  withheld: { tag: string; reason: string }[]
-  /** Index digest pushed to the registry. */
-  digest?: string
-  /** platform → manifest digest inside the index. */
-  platformDigests: Record<string, string>
-  pushed: boolean
-  status: TargetStatus
-  /** Why it was not pushed / not tagged, or a note. */
-  reason: string
-  /** Extra per-target data for the `images` output (e.g. build metrics). */
-  extra?: Record<string, unknown>
-  /** Set when the index was signed (src/7-publish/sign): the cosign verify command the renderers show. */
-  signature?: TargetSignature
-}
-
-export interface RunReport {
-  version: string
-  push: PushDecision
-  dryRun: boolean
-  targets: TargetResult[]
-  metadataJson: string
-  bakeFile: string
-  /** The error that failed the step, if any. */
-  error?: string
-  /** Lines for the summary's notes (notices given during the run). */
-  notes: string[]
-  /** Markdown blocks appended to the summary (tag policy, build metrics). */
-  sections: string[]
-  /** Pushed by digest only, never tagged (digest-only input). */
-  digestOnly: boolean
-}
-
-export function emptyReport(): RunReport {
-  return {
-    version: '',
-    push: { push: false, reason: 'not decided' },
-    dryRun: false,
-    targets: [],
-    metadataJson: '{}',
-    bakeFile: '',
-    notes: [],
-    sections: [],
-    digestOnly: false
-  }
-}
 
 export interface ReportSink {
   output(name: string, value: string): void
@@ -78,8 +24,8 @@ export const actionSink: ReportSink = {
 
 export function outputs(report: RunReport): Record<string, string> {
   const images: Record<string, unknown> = {}
-  for (const t of report.targets) {
-    if (t.status === 'skipped') continue
+  const rows = imageTargets(report.targets)
+  for (const t of rows) {
     images[t.target] = {
       image: t.image,
       tags: t.tags,
@@ -89,9 +35,7 @@ export function outputs(report: RunReport): Record<string, string> {
       ...(t.extra ?? {})
     }
   }
-  const imageTargets = report.targets.filter(t => t.status !== 'skipped')
-  const pushed =
-    report.push.push && imageTargets.length > 0 && imageTargets.every(t => t.pushed) && !report.error
+  const pushed = report.push.push && rows.length > 0 && rows.every(t => t.pushed) && !report.error
   return {
     version: report.version,
     digests: JSON.stringify(digestsOutput(report)),
@@ -104,14 +48,19 @@ export function outputs(report: RunReport): Record<string, string> {
 }
 
 /**
- * The `digests` output: `{target: {platform: digest}}`, where the digest is the pushed index holding that
- * platform (with its attestation manifest): what a merge job combines with `imagetools create`.
+ * The `digests` output: `{target: {platform: manifest digest, "index": index digest}}` for every pushed target.
+ * The index holds each platform with its attestation manifest: it is what merge combines (merge-digests.ts
+ * reads `index`); the platform entries say which manifest each platform got.
  */
 export function digestsOutput(report: RunReport): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {}
-  for (const t of report.targets) {
-    if (t.status === 'skipped' || !t.digest || !t.pushed) continue
-    out[t.target] = Object.fromEntries(t.platforms.map(p => [p, t.digest as string]))
+  for (const t of imageTargets(report.targets)) {
+    if (!t.digest || !t.pushed) continue
+    const platforms = t.platforms.flatMap(p => {
+      const digest = t.platformDigests[normalizePlatform(p)]
+      return digest ? [[p, digest]] : []
+    })
+    out[t.target] = { ...Object.fromEntries(platforms), index: t.digest }
   }
   return out
 }
@@ -119,9 +68,8 @@ export function digestsOutput(report: RunReport): Record<string, Record<string, 
 /** One line per target: what was published, which tags were not moved and why (the summary's answer at a glance). */
 export function glance(report: RunReport): string[] {
   const lines: string[] = []
-  for (const t of report.targets) {
-    if (t.status === 'skipped') continue
-    const bare = (r: string) => code(r.slice(t.image.length + 1))
+  for (const t of imageTargets(report.targets)) {
+    const bare = (r: string) => code(tagOf(t.image, r))
     let line = `- **${cell(t.target)}** ${code(t.image)}: `
     if (report.digestOnly && t.pushed) line += `pushed by digest, not tagged (${code(t.digest ?? '')})`
     else if (t.pushed)
@@ -135,19 +83,7 @@ export function glance(report: RunReport): string[] {
   return lines
 }
 
-/** Makes any text safe inside a markdown table cell (branch names and tags are data, never markup). */
-export function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/`/g, '&#96;')
-    .replace(/\r?\n/g, ' ')
-}
-
-const code = (text: string) => (text ? `<code>${cell(text)}</code>` : '')
-const short = (digest?: string) => (digest ? digest.replace(/^sha256:/, 'sha256:').slice(0, 19) + '…' : '—')
+const short = (digest?: string) => (digest ? `${digest.slice(0, 19)}…` : '—')
 
 function pushedCell(t: TargetResult): string {
   if (t.pushed) return '✅ pushed'
@@ -155,9 +91,9 @@ function pushedCell(t: TargetResult): string {
   return `❌ ${cell(t.reason)}`
 }
 
-export function renderSummary(report: RunReport): string {
+export function renderSummary(report: RunReport, heading = 'Multi-arch publish'): string {
   const lines: string[] = []
-  const title = report.dryRun ? 'Multi-arch publish plan (dry run)' : 'Multi-arch publish'
+  const title = report.dryRun ? `${heading} plan (dry run)` : heading
   lines.push(`## ${title}`, '')
   if (report.error) lines.push(`> **Failed:** ${cell(report.error)}`, '')
   lines.push(
@@ -167,14 +103,13 @@ export function renderSummary(report: RunReport): string {
   // The one place that says what was published and which tags were not moved, and why.
   if (!report.dryRun && report.targets.length) lines.push(...glance(report), '')
   lines.push('| Target | Platform | Image | Tags | Digest | Pushed |', '|---|---|---|---|---|---|')
-  for (const t of report.targets) {
-    if (t.status === 'skipped') continue
+  for (const t of imageTargets(report.targets)) {
     // What moved once pushed (withheld tags are not in it); before that, what the plan asks for.
     const tags = t.pushed ? t.tags : t.requestedTags
     const tagCell =
-      tags.map(r => code(r.slice(t.image.length + 1))).join(' ') || (report.digestOnly ? 'not tagged' : '—')
+      tags.map(r => code(tagOf(t.image, r))).join(' ') || (report.digestOnly ? 'not tagged' : '—')
     for (const p of t.platforms) {
-      const digest = t.platformDigests[p] ?? t.digest
+      const digest = t.platformDigests[normalizePlatform(p)] ?? t.digest
       lines.push(
         `| ${cell(t.target)} | ${cell(p)} | ${code(t.image)} | ${tagCell} | ${digest ? `<code title="${cell(digest)}">${short(digest)}</code>` : '—'} | ${pushedCell(t)} |`
       )
@@ -199,11 +134,20 @@ export function renderSummary(report: RunReport): string {
   return lines.join('\n') + '\n'
 }
 
-/** Writes outputs and the summary; never throws (it runs while the step may already be failing). */
-export async function writeReport(report: RunReport, sink: ReportSink): Promise<void> {
+/**
+ * Writes the outputs (all of them, or the `names` an action declares) and the summary; never throws (it runs
+ * while the step may already be failing).
+ */
+export async function writeReport(
+  report: RunReport,
+  sink: ReportSink,
+  o: { names?: string[]; heading?: string } = {}
+): Promise<void> {
   try {
-    for (const [name, value] of Object.entries(outputs(report))) sink.output(name, value)
-    await sink.summary(renderSummary(report))
+    for (const [name, value] of Object.entries(outputs(report))) {
+      if (!o.names || o.names.includes(name)) sink.output(name, value)
+    }
+    await sink.summary(renderSummary(report, o.heading))
   } catch (e) {
     core.warning(`Could not write the outputs or the summary: ${(e as Error).message}`)
   }

@@ -1,16 +1,18 @@
 // The same engine outside Actions: `multiarch-action plan|publish [flags]`. The GitHub context comes from the
 // local Git checkout (explicit --ref/--sha/--event/--pr win); every action input is a flag of the same name
-// (repeat a flag for a multi-line value). `plan` is a dry run; `publish` builds, pushes and tags.
+// (repeat a flag for a multi-line value). `plan` is a dry run; `publish` builds, pushes and tags. The log goes
+// to stderr, rendered for a terminal; stdout gets the result: one row per image, or JSON with --json.
 import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { contextFromGit } from '../1-context/context.js'
 import { INPUT_NAMES, parseInputs, type InputName } from '../1-context/inputs.js'
-import { cleanup, run } from './main.js'
 import type { ReportSink } from '../8-report/summary.js'
+import { renderResult, renderWorkflowCommands, resultJson } from '../8-report/terminal.js'
 import { memoryState } from '../lib/state.js'
-import { renderWorkflowCommands } from '../8-report/terminal.js'
+import { run } from './main.js'
+import { cleanup, hasCleanup } from './post.js'
 import { runVerify } from './verify.js'
 
 const USAGE = `Usage: multiarch-action plan|publish|verify [options]
@@ -28,7 +30,8 @@ Context (default: the local Git checkout):
 Inputs: every input of action.yml as --NAME VALUE (repeat a flag for several lines), e.g.
   --registry localhost:5000 --driver docker --cache none --platforms linux/amd64,linux/arm64
 Secrets: --password or MULTIARCH_PASSWORD; --github-token or GITHUB_TOKEN.
-Output: --verbose shows debug lines.`
+Output: the result on stdout, one row per image (--json: one JSON document); the log on stderr (plan shows
+  only warnings and errors; --verbose shows every line, debug included).`
 
 export function cliOptions() {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
@@ -37,7 +40,8 @@ export function cliOptions() {
     event: { type: 'string' },
     pr: { type: 'string' },
     help: { type: 'boolean' },
-    verbose: { type: 'boolean' }
+    verbose: { type: 'boolean' },
+    json: { type: 'boolean' }
   }
   for (const name of INPUT_NAMES) options[name] = { type: 'string', multiple: true }
   return options
@@ -51,6 +55,8 @@ export interface CliRequest {
   event?: string
   pr?: number
   verbose: boolean
+  /** Print the result as JSON. */
+  json: boolean
 }
 
 /** Parses argv (without node and script); throws with the usage on anything it does not understand. */
@@ -88,18 +94,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     sha: values.sha as string | undefined,
     event: values.event as string | undefined,
     pr,
-    verbose: values.verbose === true
+    verbose: values.verbose === true,
+    json: values.json === true
   }
 }
 
-const terminalSink: ReportSink = {
-  output: (name, value) => {
-    console.log(value.includes('\n') ? `${name}:\n  ${value.split('\n').join('\n  ')}` : `${name}: ${value}`)
-  },
-  summary: async markdown => {
-    console.log(`\n${markdown}`)
-  }
-}
+/** The job summary and step outputs are GitHub's; the terminal gets the result view instead. */
+const noSink: ReportSink = { output: () => undefined, summary: async () => undefined }
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'verify') {
@@ -121,8 +122,11 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
-  if (process.env.GITHUB_ACTIONS !== 'true')
-    renderWorkflowCommands(request.verbose || !!process.env.RUNNER_DEBUG)
+  let print: (text: string) => void = text => void process.stdout.write(text)
+  if (process.env.GITHUB_ACTIONS !== 'true') {
+    const verbose = request.verbose || !!process.env.RUNNER_DEBUG
+    print = renderWorkflowCommands(verbose ? 'verbose' : request.command === 'plan' ? 'quiet' : 'normal')
+  }
   const inputs = parseInputs(request.get)
   const context = await contextFromGit({
     cwd: path.resolve(inputs.workdir),
@@ -132,8 +136,9 @@ async function main(): Promise<void> {
     pullRequest: request.pr
   })
   const state = memoryState()
-  const report = await run({ inputs, context, state, sink: terminalSink })
-  await cleanup(state)
+  const report = await run({ inputs, context, state, sink: noSink })
+  if (hasCleanup(state)) await cleanup(state)
+  print(request.json ? `${JSON.stringify(resultJson(report), null, 2)}\n` : renderResult(report))
   process.exitCode = report.error ? 1 : 0
 }
 

@@ -4,6 +4,8 @@
 // every input in INPUT_* (the password included), and bake lets any environment variable override a bake variable
 // of the same name, so a bake file declaring `variable "INPUT_PASSWORD" {}` would otherwise read the password.
 import * as actionsExec from '@actions/exec'
+// Not @actions/core: the meta sub-action runs commands too, and its start-up budget has no room for core.
+import { debug } from './workflow-commands.js'
 
 export interface ExecOptions {
   /** Directory to run in. */
@@ -16,10 +18,6 @@ export interface ExecOptions {
   silent?: boolean
   /** Return the result instead of throwing on a non-zero exit code. */
   ignoreReturnCode?: boolean
-  /** Called with each chunk of stderr as it arrives (for progress streams). */
-  onStderr?: (chunk: string) => void
-  /** Called with each chunk of stdout as it arrives. */
-  onStdout?: (chunk: string) => void
 }
 
 export interface ExecResult {
@@ -117,6 +115,7 @@ export function childEnv(
 export async function run(tool: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const stdout: string[] = []
   const stderr: string[] = []
+  const started = Date.now()
   const exitCode = await actionsExec.exec(tool, args, {
     cwd: options.cwd,
     env: childEnv(options.env),
@@ -124,19 +123,13 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
     silent: options.silent ?? false,
     ignoreReturnCode: true,
     listeners: {
-      stdout: (data: Buffer) => {
-        const s = data.toString()
-        stdout.push(s)
-        options.onStdout?.(s)
-      },
-      stderr: (data: Buffer) => {
-        const s = data.toString()
-        stderr.push(s)
-        options.onStderr?.(s)
-      }
+      stdout: (data: Buffer) => void stdout.push(data.toString()),
+      stderr: (data: Buffer) => void stderr.push(data.toString())
     }
   })
   const result = { exitCode, stdout: stdout.join(''), stderr: stderr.join('') }
+  // Where a run's time goes: every external command, at debug level.
+  debug(`${[tool, ...args.slice(0, 2)].join(' ')}: exit ${exitCode} in ${Date.now() - started} ms`)
   if (exitCode !== 0 && !options.ignoreReturnCode) {
     throw new ExecError([tool, ...args.slice(0, 2)].join(' '), result)
   }

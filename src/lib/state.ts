@@ -1,19 +1,9 @@
 // Every value the main step hands to the post step, under one named key each. Never a secret: the post step
 // only needs to know what to undo (a builder we created, registries we logged into, a cache directory to save).
 import * as core from '@actions/core'
+import { State } from './state-keys.js'
 
-export enum State {
-  /** Set by the main step; its presence makes the same bundle run as the post step. */
-  IsPost = 'isPost',
-  /** Name of the buildx builder this action created (removed in post). */
-  CreatedBuilder = 'createdBuilder',
-  /** JSON array of registry hosts this action logged into (logged out in post). */
-  LoggedInRegistries = 'loggedInRegistries',
-  /** JSON array of OCI layout directories (docker driver) to remove in post if main did not. */
-  LayoutDirs = 'layoutDirs',
-  /** JSON {dir, key, restoredKey} of the `local` cache to save in post. */
-  LocalCache = 'localCache'
-}
+export { State } from './state-keys.js'
 
 /** Where state lives: the runner's state file in Actions, memory in the CLI (which runs cleanup itself). */
 export interface StateStore {

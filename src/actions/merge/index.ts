@@ -1,4 +1,4 @@
 // Entry of the `merge` sub-action (merge/action.yml): only dispatches.
-import { run } from '../../7-publish/merge.js'
+import { run } from './run.js'
 
 await run()

@@ -7,7 +7,6 @@ import {
   contextFromWorkflow,
   fetchCommitDate,
   fetchRepo,
-  parseBool,
   type RunContext
 } from '../../1-context/context.js'
 import {
@@ -19,6 +18,7 @@ import {
   type MetaResult
 } from '../../2-tags/index.js'
 import { getMetaInputs, type MetaInputs } from '../../2-tags/meta-inputs.js'
+import { parseBoolean } from '../../lib/boolean.js'
 
 async function resolveContext(inputs: MetaInputs): Promise<RunContext> {
   const workflow = contextFromWorkflow()
@@ -36,7 +36,7 @@ async function resolveContext(inputs: MetaInputs): Promise<RunContext> {
 
 function outputWriter(): (name: string, value: string) => void {
   const raw = process.env.DOCKER_METADATA_SET_OUTPUT_ENV
-  const alsoEnv = raw ? parseBool(raw, 'DOCKER_METADATA_SET_OUTPUT_ENV') : true
+  const alsoEnv = raw ? parseBoolean('DOCKER_METADATA_SET_OUTPUT_ENV', raw) : true
   return (name, value) => {
     core.setOutput(name, value)
     if (alsoEnv)

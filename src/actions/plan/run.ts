@@ -1,5 +1,5 @@
 // The `plan` sub-action: resolves the bake definition and the tags exactly as the main action does (same
-// inputs, same code: resolveMeta in src/tagging.ts, bakeInvocation and imageOptions in src/build-plan.ts), then
+// inputs, same code: resolveMeta in 2-tags/action-tags.ts, bakeInvocation and imageOptions in 3-plan/plan.ts), then
 // writes the build matrix (image target × platform → runner) and the plan document the merge job reads.
 // Nothing is built or pushed here.
 import * as core from '@actions/core'
@@ -9,7 +9,7 @@ import { bakeInvocation, describeDefinition, imageOptions } from '../../3-plan/p
 import { contextFromWorkflow, fetchRepo, type RunContext } from '../../1-context/context.js'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
 import { decidePush } from '../../1-context/push-decision.js'
-import { cell } from '../../8-report/summary.js'
+import { cell } from '../../8-report/markdown.js'
 import { resolveMeta } from '../../2-tags/action-tags.js'
 import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap, type Matrix } from '../../3-plan/matrix.js'
 import { planDocument, type PlanDocument } from '../../3-plan/document.js'
@@ -53,7 +53,11 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
     ...MATRIX_PLAN_OPTIONS
   })
   const matrix = buildMatrix(plans, parseRunnerMap(runners))
-  return { matrix, document: planDocument(meta, plans, push, inputs.monotonic), plans }
+  return {
+    matrix,
+    document: planDocument(meta, plans, push, { monotonic: inputs.monotonic, registry: inputs.registry }),
+    plans
+  }
 }
 
 function summary(r: PlanResult): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseMergeInputs } from '../../src/7-publish/merge-inputs.js'
+import { parseMergeInputs } from '../../src/actions/merge/inputs.js'
 import { planDocument } from '../helpers/plan-fixture.js'
 
 const plan = JSON.stringify(

@@ -4,7 +4,7 @@ import {
   findImmutableConflicts,
   immutableConflictMessage,
   isExactVersionTag
-} from '../../src/7-publish/tag-policy.js'
+} from '../../src/7-publish/tag-rules.js'
 
 const tags = (s: string) => s.split(/\s+/).filter(Boolean)
 

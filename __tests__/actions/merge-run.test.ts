@@ -3,7 +3,7 @@
 // the PR comment decisions of those runs, against the local GitHub API.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../scripts/harness/github-api.mjs'
-import { run } from '../../src/7-publish/merge.js'
+import { run } from '../../src/actions/merge/run.js'
 import type { PlanDocument } from '../../src/3-plan/document.js'
 import { planDocument } from '../helpers/plan-fixture.js'
 import { loadContext } from '../2-tags/helpers.js'

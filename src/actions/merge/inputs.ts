@@ -1,9 +1,10 @@
 // The merge sub-action's inputs, read once into one typed object; each value logged at debug level.
 import * as core from '@actions/core'
-import { parsePlanDocument, type PlanDocument } from '../3-plan/document.js'
-import { maskSecret } from '../lib/secrets.js'
-import { parseSignInputs, type SignInputs } from '../1-context/sign-inputs.js'
-import { checkBuilderName } from '../lib/validate.js'
+import { parsePlanDocument, type PlanDocument } from '../../3-plan/document.js'
+import { parseBoolean } from '../../lib/boolean.js'
+import { maskSecret } from '../../lib/secrets.js'
+import { parseSignInputs, type SignInputs } from '../../1-context/sign-inputs.js'
+import { checkBuilderName } from '../../lib/validate.js'
 
 export interface MergeInputs {
   plan: PlanDocument
@@ -23,13 +24,6 @@ export interface MergeInputs {
   signing: SignInputs
 }
 
-function bool(name: string, value: string, fallback: boolean): boolean {
-  const v = value.trim().toLowerCase()
-  if (v === '') return fallback
-  if (v === 'true' || v === 'false') return v === 'true'
-  throw new Error(`Invalid ${name} '${value}'. Expected true or false.`)
-}
-
 export function parseMergeInputs(get: (name: string) => string): MergeInputs {
   const inputs: MergeInputs = {
     plan: parsePlanDocument(get('plan')),
@@ -37,10 +31,10 @@ export function parseMergeInputs(get: (name: string) => string): MergeInputs {
     username: get('username').trim(),
     password: get('password'),
     githubToken: get('github-token').trim(),
-    overwrite: bool('overwrite', get('overwrite'), false),
-    attestations: bool('attestations', get('attestations'), true),
+    overwrite: parseBoolean('overwrite', get('overwrite'), false),
+    attestations: parseBoolean('attestations', get('attestations'), true),
     builder: get('builder').trim(),
-    prComment: bool('pr-comment', get('pr-comment'), true),
+    prComment: parseBoolean('pr-comment', get('pr-comment'), true),
     signing: parseSignInputs(get)
   }
   if (inputs.builder) checkBuilderName(inputs.builder)

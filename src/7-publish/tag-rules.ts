@@ -1,20 +1,17 @@
-// Release tag policy, decided before anything is pushed, from the tags an image already has in its registry.
+// The release tag rules as pure decisions over the tags an image has; release-policy.ts reads the registry and
+// applies them (before anything is pushed, and again right before the tags move).
 //
 // Monotonic floating tags: `latest`, `vX` and `vX.Y` (with or without the `v`, and with the flavor's prefix and
 // suffix) only move forward. Releasing a patch for an old line (v1.2.9 after v1.3.0) moves `v1.2`, but not `v1`
 // nor `latest` (docker/metadata-action#80, #326). Pre-releases never move a floating tag.
 //
-// Immutable release tags: an exact version tag (`v1.2.3`) that already exists is not overwritten unless the user
-// opts in. With push-by-digest the new digest is unknown until the build ran, so the rule has two stages:
-//   1. before building: an exact version tag that exists at all is a conflict (the step fails before pushing
-//      anything, naming image, tag and the digest it holds);
-//   2. after pushing by digest, right before tagging: the tag is read again; if it now exists with another digest
-//      (someone released meanwhile) tagging is refused. The same digest is a no-op and is allowed.
-// A rebuild practically never reproduces a digest (timestamps), so stage 1 cannot wait for the new digest
-// without pushing blobs first; stage 2 closes the race window.
+// Immutable release tags: an exact version tag (`v1.2.3`) that exists with other content is not overwritten
+// unless the user opts in. Before anything is pushed the new digest is unknown (a rebuild practically never
+// reproduces a digest), so every existing exact tag counts; at tag time only one holding another digest does.
 import semver from 'semver'
 
-export interface Flavor {
+/** The flavor's prefix and suffix on every tag: the rules recognise `v1` inside `alpine-v1`. */
+export interface TagAffixes {
   /** Flavor prefix of every tag (`prefix=`), e.g. `alpine-`. */
   prefix?: string
   /** Flavor suffix of every tag (`suffix=`), e.g. `-alpine`. */
@@ -39,9 +36,9 @@ type Floating =
   { kind: 'latest' } | { kind: 'major'; major: number } | { kind: 'minor'; major: number; minor: number }
 
 /** Strips the flavor prefix/suffix from a tag; undefined when the tag does not carry them. */
-function unflavor(tag: string, flavor: Flavor): string | undefined {
-  const prefix = flavor.prefix ?? ''
-  const suffix = flavor.suffix ?? ''
+function unflavor(tag: string, affixes: TagAffixes): string | undefined {
+  const prefix = affixes.prefix ?? ''
+  const suffix = affixes.suffix ?? ''
   if (!tag.startsWith(prefix) || !tag.endsWith(suffix) || tag.length < prefix.length + suffix.length) {
     return undefined
   }
@@ -55,14 +52,14 @@ export function parseExactVersion(tag: string): semver.SemVer | undefined {
 }
 
 /** Exact-version tags are the ones the immutability rule protects. */
-export function isExactVersionTag(tag: string, flavor: Flavor = {}): boolean {
-  const bare = unflavor(tag, flavor)
+export function isExactVersionTag(tag: string, affixes: TagAffixes = {}): boolean {
+  const bare = unflavor(tag, affixes)
   return (bare !== undefined && parseExactVersion(bare) !== undefined) || parseExactVersion(tag) !== undefined
 }
 
-function classify(tag: string, version: semver.SemVer, flavor: Flavor): Floating | undefined {
+function classify(tag: string, version: semver.SemVer, affixes: TagAffixes): Floating | undefined {
   // metadata-action does not put the prefix/suffix on `latest` unless asked to; accept both forms.
-  const bare = unflavor(tag, flavor)
+  const bare = unflavor(tag, affixes)
   for (const t of bare === undefined ? [tag] : [bare, tag]) {
     if (t === 'latest') return { kind: 'latest' }
     let m = /^v?(\d+)$/.exec(t)
@@ -76,16 +73,22 @@ function classify(tag: string, version: semver.SemVer, flavor: Flavor): Floating
   return undefined
 }
 
+/** A tag the monotonic rule governs for a release of `version`: `latest`, or its own `vX` / `vX.Y` line. */
+export function isFloatingTag(tag: string, version: string, affixes: TagAffixes = {}): boolean {
+  const parsed = parseExactVersion(version)
+  return parsed !== undefined && classify(tag, parsed, affixes) !== undefined
+}
+
 interface Existing {
   tag: string
   version: semver.SemVer
 }
 
 /** Stable exact-version tags of the image, with this flavor (other flavors' tags are other lines). */
-function stableVersions(existing: string[], flavor: Flavor): Existing[] {
+function stableVersions(existing: string[], affixes: TagAffixes): Existing[] {
   const out: Existing[] = []
   for (const tag of existing) {
-    const bare = unflavor(tag, flavor)
+    const bare = unflavor(tag, affixes)
     const version = bare === undefined ? undefined : parseExactVersion(bare)
     if (version && version.prerelease.length === 0) out.push({ tag, version })
   }
@@ -107,7 +110,7 @@ export function decideFloatingTags(
   version: string,
   candidates: string[],
   existing: string[],
-  options: Flavor & { enabled?: boolean } = {}
+  options: TagAffixes & { enabled?: boolean } = {}
 ): FloatingDecision {
   if (options.enabled === false) {
     return { apply: [...candidates], withheld: [], note: 'monotonic floating tags are turned off' }
@@ -159,7 +162,7 @@ export interface ImmutableConflict {
 
 /**
  * Exact-version tags among `tags` that already exist in the registry with another digest than `newDigest`.
- * Before building `newDigest` is unknown: every existing exact-version tag is then a conflict (stage 1 above).
+ * Before anything is pushed `newDigest` is unknown: every existing exact-version tag is then a conflict.
  * `existing` maps tag → digest it holds (absent/undefined: no such tag).
  */
 export function findImmutableConflicts(
@@ -167,12 +170,12 @@ export function findImmutableConflicts(
   tags: string[],
   existing: Map<string, string | undefined> | Record<string, string | undefined>,
   newDigest?: string,
-  flavor: Flavor = {}
+  affixes: TagAffixes = {}
 ): ImmutableConflict[] {
   const lookup = (t: string) => (existing instanceof Map ? existing.get(t) : existing[t])
   const conflicts: ImmutableConflict[] = []
   for (const tag of tags) {
-    if (!isExactVersionTag(tag, flavor)) continue
+    if (!isExactVersionTag(tag, affixes)) continue
     const existingDigest = lookup(tag)
     if (existingDigest && existingDigest !== newDigest) conflicts.push({ image, tag, existingDigest })
   }
@@ -180,8 +183,8 @@ export function findImmutableConflicts(
 }
 
 /**
- * The error message for conflicts; `input` names the opt-in. `afterPush`: stage 2 (images pushed by digest,
- * no tag moved) rather than stage 1 (nothing pushed).
+ * The error message for conflicts; `input` names the opt-in. `afterPush`: at tag time (images pushed by digest,
+ * no tag moved) rather than before anything was pushed.
  */
 export function immutableConflictMessage(
   conflicts: ImmutableConflict[],
@@ -194,57 +197,4 @@ export function immutableConflictMessage(
     ...lines,
     `Release tags are immutable. Release a new version, or set \`${input}: true\` to replace them.`
   ].join('\n')
-}
-
-/** What the tag policy needs from a registry (RegistryClient implements it). */
-export interface TagReader {
-  listTags(image: string): Promise<string[] | undefined>
-  resolveTags(image: string, tags: string[]): Promise<Map<string, string | undefined>>
-}
-
-export interface ImageTagPlan extends FloatingDecision {
-  image: string
-  /** Exact-version tags that already exist (stage 1 conflicts; empty when `overwrite`). */
-  conflicts: ImmutableConflict[]
-  /** Existing tags of the image (empty for a new repository). */
-  existing: string[]
-}
-
-/**
- * Stage 1 for one image, before building: reads the image's tags once, decides the floating tags, and finds
- * existing exact-version tags. The caller fails before building when any image has conflicts.
- */
-export async function planImageTags(
-  reader: TagReader,
-  image: string,
-  version: string,
-  candidates: string[],
-  options: Flavor & { monotonic?: boolean; overwrite?: boolean } = {}
-): Promise<ImageTagPlan> {
-  const existing = (await reader.listTags(image)) ?? []
-  const decision = decideFloatingTags(version, candidates, existing, {
-    ...options,
-    enabled: options.monotonic
-  })
-  const exact = candidates.filter(t => isExactVersionTag(t, options) && existing.includes(t))
-  const digests = exact.length && !options.overwrite ? await reader.resolveTags(image, exact) : new Map()
-  const conflicts = options.overwrite ? [] : findImmutableConflicts(image, exact, digests, undefined, options)
-  return { image, existing, conflicts, ...decision }
-}
-
-/**
- * Stage 2 for one image, after pushing by digest and right before tagging: exact-version tags that now hold
- * another digest than the one pushed (a concurrent release). Empty when `overwrite`.
- */
-export async function recheckImmutableTags(
-  reader: TagReader,
-  image: string,
-  tags: string[],
-  newDigest: string,
-  options: Flavor & { overwrite?: boolean } = {}
-): Promise<ImmutableConflict[]> {
-  if (options.overwrite) return []
-  const exact = tags.filter(t => isExactVersionTag(t, options))
-  if (exact.length === 0) return []
-  return findImmutableConflicts(image, exact, await reader.resolveTags(image, exact), newDigest, options)
 }
