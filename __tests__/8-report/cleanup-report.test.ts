@@ -66,7 +66,9 @@ describe('renderCleanupSummary', () => {
       '| <code>ghcr.io/blacklake/api</code> | <code>pr-42</code> <code>pr-42-0123456</code> <code>pr-42-d64f13d</code> | 2 | <code>pr-42-0123456</code> | github-packages |'
     )
     expect(md).toContain(`- deleted <code>${API}</code> — tagged pr-42, pr-42-d64f13d`)
-    expect(md).toContain(`- removed the tag <code>pr-42-0123456</code> only: <code>${KEPT}</code> stays (also tagged v1.2.3)`)
+    expect(md).toContain(
+      `- removed the tag <code>pr-42-0123456</code> only: <code>${KEPT}</code> stays (also tagged v1.2.3)`
+    )
   })
 
   it('says a dry run deleted nothing and lists what would go', () => {
