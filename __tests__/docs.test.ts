@@ -1,6 +1,8 @@
 // Every document the docs and the action.yml files point to exists: relative markdown links in README.md and
-// docs/, and the `docs/…` files the action.yml comments name.
+// docs/, and the `docs/…` files the action.yml comments name. And no tracked file carries what only made sense
+// while it was written: a merge's conflict markers, or a tracker number in place of the reason.
 import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -24,5 +26,32 @@ describe('linked documents exist', () => {
   it.each(ACTIONS)('%s: every docs/ file it names exists', file => {
     const named = [...readFileSync(file, 'utf8').matchAll(/\bdocs\/[\w.-]+\.md\b/g)].map(m => m[0])
     expect(named.filter(d => !existsSync(d))).toEqual([])
+  })
+})
+
+describe('tracked text files', () => {
+  const files = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' })
+    .split('\0')
+    .filter(f => /\.(ts|mjs|js|md|ya?ml|hcl|json|sh)$|(^|\/)justfile$/.test(f))
+    .filter(f => !f.startsWith('dist/') && f !== 'package-lock.json' && existsSync(f))
+  const offending = (pattern: RegExp) => files.filter(f => pattern.test(readFileSync(f, 'utf8')))
+  // Built from parts, so this file does not match its own patterns.
+  const conflictMarker = new RegExp(`^(${'<'.repeat(7)}|${'>'.repeat(7)}) `, 'm')
+  const trackerNumber = new RegExp(['\\bissues?', '[ -]?#?\\d'].join(''), 'i')
+
+  it('hold no merge conflict markers', () => {
+    expect(offending(conflictMarker)).toEqual([])
+  })
+
+  it('name no tracker numbers: comments, test names and docs say why instead', () => {
+    expect(offending(trackerNumber)).toEqual([])
+  })
+
+  it('the checks find what they look for', () => {
+    const issue = 'issue'
+    expect(trackerNumber.test(`the rules of ${issue}-5`)).toBe(true)
+    expect(trackerNumber.test(`(${issue} 11)`)).toBe(true)
+    expect(trackerNumber.test('docker/buildx#2758, an issuer')).toBe(false)
+    expect(conflictMarker.test(`text\n${'<'.repeat(7)} HEAD\n`)).toBe(true)
   })
 })
