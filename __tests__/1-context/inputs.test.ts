@@ -4,11 +4,9 @@ import { load } from 'js-yaml'
 import {
   INPUT_DEFAULTS,
   INPUT_NAMES,
-  parseTargetImages,
   parseInputs,
   parseProvenance,
   parseSbom,
-  splitList,
   type InputName
 } from '../../src/1-context/inputs.js'
 
@@ -73,14 +71,6 @@ describe('inputs', () => {
     })
   })
 
-  it('splits lists on newlines and commas, dropping blanks and comments', () => {
-    expect(splitList('a.hcl, b.hcl\n\n# note\n c.json ')).toEqual(['a.hcl', 'b.hcl', 'c.json'])
-    expect(splitList('api.args.X=1,2\nworker.tags=x', { commas: false })).toEqual([
-      'api.args.X=1,2',
-      'worker.tags=x'
-    ])
-  })
-
   it('keeps set lines whole (a value may contain commas)', () => {
     expect(parseInputs(from({ set: 'api.cache-to=type=gha,mode=max\n' })).set).toEqual([
       'api.cache-to=type=gha,mode=max'
@@ -102,15 +92,6 @@ describe('inputs', () => {
     ['true', { enabled: true, mode: 'max' }],
     ['false', { enabled: false }]
   ])('provenance %s', (value, expected) => expect(parseProvenance(value)).toEqual(expected))
-
-  it('reads images lines', () => {
-    expect(
-      parseTargetImages('api=ghcr.io/acme/api\n# c\nworker = registry.example.com:5000/ns/worker')
-    ).toEqual({
-      api: 'ghcr.io/acme/api',
-      worker: 'registry.example.com:5000/ns/worker'
-    })
-  })
 
   it.each<[Partial<Record<InputName, string>>, RegExp]>([
     [{ push: 'yes' }, /Invalid push 'yes'. Expected one of: auto, true, false/],
@@ -179,10 +160,6 @@ describe('inputs', () => {
   it('pins the default binfmt image (it runs --privileged) by digest', () => {
     expect(INPUT_DEFAULTS['qemu-image']).toMatch(/^tonistiigi\/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$/)
   })
-
-  it('accepts a registry with a port for images lines', () => {
-    expect(parseTargetImages('api=localhost:5000/acme/api')).toEqual({ api: 'localhost:5000/acme/api' })
-  })
 })
 
 describe('release inputs', () => {
@@ -227,86 +204,5 @@ describe('release inputs', () => {
     ])
     expect(parseInputs(get({ 'allow-secret-build-args': 'TRUE' })).allowSecretBuildArgs).toBe(true)
     expect(() => parseInputs(get({ 'digest-only': 'yes' }))).toThrow(/Invalid digest-only 'yes'/)
-  })
-})
-
-describe('engine inputs: allow and the builder options of setup-buildx-action', () => {
-  it('reads allow entries (comma or line), driver-opts (lines only: buildx reads each as CSV) and flags', () => {
-    const i = parseInputs(
-      from({
-        allow: 'network.host, fs.read=../shared\nsecurity.insecure',
-        'driver-opts': 'memory=2g\n"env.no_proxy=localhost,127.0.0.1"\n# a comment',
-        'buildkitd-flags': '--debug\n  --allow-insecure-entitlement security.insecure',
-        'buildkitd-config-inline': '[worker.oci]\n  max-parallelism = 2\n',
-        'buildkit-image': 'moby/buildkit:v0.25.1'
-      })
-    )
-    expect(i.allow).toEqual(['network.host', 'fs.read=../shared', 'security.insecure'])
-    expect(i.driverOpts).toEqual(['memory=2g', '"env.no_proxy=localhost,127.0.0.1"'])
-    expect(i.buildkitdFlags).toBe('--debug --allow-insecure-entitlement security.insecure')
-    expect(i.buildkitdConfigInline).toBe('[worker.oci]\n  max-parallelism = 2')
-    expect(i.buildkitImage).toBe('moby/buildkit:v0.25.1')
-  })
-
-  it.each([
-    ['buildkit-image', 'moby/buildkit:v0.25.1,network=none', /Invalid buildkit-image .*driver-opts/],
-    ['buildkit-image', 'moby/buildkit:v0.25.1 --debug', /Invalid buildkit-image/],
-    ['driver-opts', '--debug', /Invalid driver-opts line '--debug'/],
-    ['driver-opts', 'memory', /Invalid driver-opts line 'memory'. Expected key=value/],
-    ['allow', '--privileged', /Invalid allow entry '--privileged'/],
-    ['allow', 'fs.read = /x', /Invalid allow entry/]
-  ] as [InputName, string, RegExp][])('refuses %s %j', (name, value, message) => {
-    expect(() => parseInputs(from({ [name]: value }))).toThrow(message)
-  })
-})
-
-describe('bake invocation inputs (docker/bake-action names) and variants', () => {
-  it('read vars, call, no-cache, pull, load, source and variants', () => {
-    const i = parseInputs(
-      from({
-        vars: 'VERSION={{version}}\n# comment\nEMPTY=',
-        call: 'check',
-        'no-cache': 'true',
-        pull: 'true',
-        load: 'true',
-        source: 'https://github.com/acme/defs.git#main',
-        variants: 'target=app-alpine,suffix=-alpine\ntarget=app-slim,prefix=slim-'
-      })
-    )
-    expect(i).toMatchObject({
-      vars: { VERSION: '{{version}}', EMPTY: '' },
-      call: 'check',
-      noCache: true,
-      pull: true,
-      load: true,
-      source: 'https://github.com/acme/defs.git#main',
-      variants: {
-        'app-alpine': { prefix: '', suffix: '-alpine' },
-        'app-slim': { prefix: 'slim-', suffix: '' }
-      }
-    })
-    expect(parseInputs(from({ source: '.' })).source).toBe('')
-  })
-
-  it('a bare images line names every target without a line of its own', () => {
-    expect(parseTargetImages('ghcr.io/acme/app\napi=ghcr.io/acme/api')).toEqual({
-      '*': 'ghcr.io/acme/app',
-      api: 'ghcr.io/acme/api'
-    })
-  })
-
-  it.each<[Partial<Record<InputName, string>>, RegExp]>([
-    [{ vars: 'not a var' }, /Invalid vars line 'not a var'. Expected 'NAME=value'/],
-    [{ vars: '1X=a' }, /Invalid vars line '1X=a'/],
-    [{ call: 'lint-all' }, /Invalid call 'lint-all'. Expected one of: build, check, outline, targets/],
-    [
-      { source: '--file=/etc/passwd' },
-      /Invalid source '--file=\/etc\/passwd'. Expected a remote bake definition/
-    ],
-    [{ variants: 'app-alpine=-alpine' }, /Invalid variants line 'app-alpine=-alpine'. Expected 'target=NAME/],
-    [{ variants: 'target=app' }, /Invalid variants line 'target=app'/],
-    [{ variants: 'target=app,sufix=-a' }, /Invalid variants line/]
-  ])('rejects %j saying what is expected', (values, message) => {
-    expect(() => parseInputs(from(values))).toThrow(message)
   })
 })

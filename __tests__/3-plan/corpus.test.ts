@@ -7,7 +7,8 @@ import { parseDefinition } from '../../src/3-plan/definition.js'
 import { overrideFile, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
 import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap } from '../../src/3-plan/matrix.js'
 import { planDocument, plannedTags } from '../../src/3-plan/document.js'
-import { parseTargetImages, parseVariants, splitList } from '../../src/1-context/inputs.js'
+import { parseTargetImages, parseVariants } from '../../src/1-context/bake-inputs.js'
+import { splitList } from '../../src/lib/list.js'
 import {
   bakePushes,
   captured,

@@ -1,10 +1,15 @@
 // One typed Inputs object, built in one place from the action's inputs (or the CLI's flags, through the same
-// getter). Each resolved value is logged at debug level; a bad value fails with what was expected.
+// getter). Each resolved value is logged at debug level; a bad value fails with what was expected. The parsers of
+// the bake invocation and per-target lines are in bake-inputs.ts, the builder's in builder-inputs.ts, the
+// signing inputs' (shared with merge) in sign-inputs.ts.
 import * as core from '@actions/core'
 import { parseBoolean } from '../lib/boolean.js'
+import { splitList } from '../lib/list.js'
 import { maskSecret } from '../lib/secrets.js'
-import { parseSignInputs, SIGN_INPUT_DEFAULTS, type SignInputs } from './sign-inputs.js'
 import { checkPlatform } from '../lib/platform.js'
+import { parseSource, parseTargetImages, parseVariants, parseVars, type Variant } from './bake-inputs.js'
+import { parseBuilderInputs, type BuilderInputs } from './builder-inputs.js'
+import { parseSignInputs, SIGN_INPUT_DEFAULTS, type SignInputs } from './sign-inputs.js'
 import {
   checkBakeFile,
   checkBuilderName,
@@ -76,10 +81,8 @@ export type QemuMode = 'auto' | 'true' | 'false'
 export type Driver = 'docker-container' | 'docker'
 export type Sbom = { enabled: false } | { enabled: true; generator?: string }
 export type Provenance = { enabled: false } | { enabled: true; mode: 'min' | 'max' }
-/** A target's tag prefix/suffix around every computed tag (targets sharing one image). */
-export type Variant = { prefix: string; suffix: string }
 
-export interface Inputs {
+export interface Inputs extends BuilderInputs {
   files: string[]
   targets: string[]
   workdir: string
@@ -101,7 +104,6 @@ export interface Inputs {
   qemuImage: string
   builder: string
   driver: Driver
-  buildkitImage: string
   username: string
   password: string
   set: string[]
@@ -117,12 +119,6 @@ export interface Inputs {
   digestOnly: boolean
   /** Flavor key `monotonic=false` turns the monotonic floating-tag rule off. */
   monotonic: boolean
-  /** The user's own bake entitlements (`--allow` each), as docker/bake-action's `allow`. */
-  allow: string[]
-  /** Builder creation (docker-container): extra --driver-opt lines, buildkitd flags and TOML configuration. */
-  driverOpts: string[]
-  buildkitdFlags: string
-  buildkitdConfigInline: string
   /** Signing of the pushed images (sign, signing-key, sigstore-config). */
   signing: SignInputs
   /** The registry input was given (then the action sets the REGISTRY bake variable; see 3-plan/plan.ts). */
@@ -141,42 +137,10 @@ export interface Inputs {
   variants: Record<string, Variant>
 }
 
-/** Splits a list input on newlines and commas; blank entries and `#` comment lines are dropped. */
-export function splitList(value: string, { commas = true } = {}): string[] {
-  return value
-    .split(commas ? /[\n,]/ : /\n/)
-    .map(s => s.trim())
-    .filter(s => s.length > 0 && !s.startsWith('#'))
-}
-
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   const v = value.trim().toLowerCase()
   if ((allowed as readonly string[]).includes(v)) return v as T
   throw new Error(`Invalid ${name} '${value}'. Expected one of: ${allowed.join(', ')}.`)
-}
-
-/** The `images` input: `target=full/image/name` lines (not the meta sub-action's `images`, a list of names). */
-export function parseTargetImages(value: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of splitList(value, { commas: false })) {
-    const eq = line.indexOf('=')
-    // A line without `target=` is the image of every image target without a line of its own (key `*`), as
-    // metadata-action's images input names the image of the targets inheriting its bake target.
-    const target = eq < 0 ? '*' : line.slice(0, eq).trim()
-    const image = line.slice(eq + 1).trim()
-    if (eq === 0 || !image || /\s/.test(image)) {
-      throw new Error(
-        `Invalid images line '${line}'. Expected 'target=registry/namespace/name', or one 'registry/namespace/name' for every target.`
-      )
-    }
-    if (/[@]|:[^/]*$/.test(image.replace(/^[^/]*\//, ''))) {
-      throw new Error(
-        `Invalid image name '${image}' for target '${target}': give the name without a tag or digest.`
-      )
-    }
-    out[target] = image
-  }
-  return out
 }
 
 export function parseSbom(value: string): Sbom {
@@ -218,51 +182,6 @@ export function parseAllowList(value: string): boolean | string[] {
   return splitList(value)
 }
 
-/** `allow` entries: an entitlement name, optionally `=value` (network.host, security.insecure, fs.read=PATH). */
-export function parseAllow(value: string): string[] {
-  const entries = splitList(value)
-  for (const e of entries) {
-    if (!/^[a-z][a-z0-9.-]*(=\S.*)?$/.test(e)) {
-      throw new Error(
-        `Invalid allow entry '${e}'. Expected an entitlement such as network.host, security.insecure or ` +
-          'fs.read=PATH (one per line or comma).'
-      )
-    }
-  }
-  return entries
-}
-
-/**
- * The builder-creation inputs. A BuildKit image is one `--driver-opt image=…` field that buildx splits on commas,
- * so a comma (or quote, or space) in it would smuggle in other driver options: refused, with the way to set them.
- */
-function builderInputs(
-  value: (name: InputName) => string
-): Pick<Inputs, 'buildkitImage' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'allow'> {
-  const buildkitImage = value('buildkit-image')
-  if (/[\s,"']/.test(buildkitImage)) {
-    throw new Error(
-      `Invalid buildkit-image '${buildkitImage}': give one image reference (e.g. moby/buildkit:v0.25.1); ` +
-        'put other driver options in driver-opts, one per line.'
-    )
-  }
-  const driverOpts = splitList(value('driver-opts'), { commas: false })
-  for (const opt of driverOpts) {
-    if (opt.startsWith('-') || !opt.includes('=')) {
-      throw new Error(
-        `Invalid driver-opts line '${opt}'. Expected key=value (e.g. image=moby/buildkit:v0.25.1).`
-      )
-    }
-  }
-  return {
-    buildkitImage,
-    driverOpts,
-    buildkitdFlags: value('buildkitd-flags').replace(/\s+/g, ' ').trim(),
-    buildkitdConfigInline: value('buildkitd-config-inline'),
-    allow: parseAllow(value('allow'))
-  }
-}
-
 /**
  * Values that reach a command line or an option string, checked before any command runs (see lib/validate.ts):
  * none can become a flag or add options to the string it is pasted into. The registry is lower-cased, as docker
@@ -279,58 +198,6 @@ function checkCommandValues(inputs: Inputs): void {
     checkImageReference(inputs.sbom.generator, 'sbom generator')
   if (inputs.builder) checkBuilderName(inputs.builder)
   checkCacheScope(inputs.cacheScope)
-}
-
-// ---- bake invocation inputs (docker/bake-action's names and meanings) and per-target variants ----
-
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-
-/** `vars`: one `NAME=value` per line, as bake-action's (`--var NAME=value`). */
-export function parseVars(value: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of splitList(value, { commas: false })) {
-    const eq = line.indexOf('=')
-    const name = line.slice(0, eq).trim()
-    if (eq <= 0 || !VAR_NAME.test(name)) {
-      throw new Error(`Invalid vars line '${line}'. Expected 'NAME=value' with a bake variable name.`)
-    }
-    out[name] = line.slice(eq + 1).trim()
-  }
-  return out
-}
-
-/** `variants`: one `target=NAME,suffix=-alpine` (and/or `prefix=alpine-`) per line. */
-export function parseVariants(value: string): Record<string, Variant> {
-  const out: Record<string, Variant> = {}
-  for (const line of splitList(value, { commas: false })) {
-    const fields = Object.fromEntries(
-      line.split(',').map(f => {
-        const eq = f.indexOf('=')
-        return eq < 0 ? [f.trim(), ''] : [f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1).trim()]
-      })
-    ) as Record<string, string>
-    const unknown = Object.keys(fields).filter(k => !['target', 'prefix', 'suffix'].includes(k))
-    if (!fields.target || unknown.length || (!fields.prefix && !fields.suffix)) {
-      throw new Error(
-        `Invalid variants line '${line}'. Expected 'target=NAME,suffix=-variant' and/or 'prefix=variant-'.`
-      )
-    }
-    out[fields.target] = { prefix: fields.prefix ?? '', suffix: fields.suffix ?? '' }
-  }
-  return out
-}
-
-/** `source`: a remote definition bake can read itself (Git or HTTP(S) URL); `.` or empty is the workdir. */
-export function parseSource(value: string): string {
-  const v = value.trim()
-  if (v === '' || v === '.') return ''
-  if (!/^(https?:\/\/|git:\/\/|ssh:\/\/|git@)[^\s]+$/.test(v)) {
-    throw new Error(
-      `Invalid source '${value}'. Expected a remote bake definition (a Git URL such as ` +
-        `https://github.com/owner/repo.git#ref, or an HTTPS tarball), or '.' for the files in workdir.`
-    )
-  }
-  return v
 }
 
 /** Builds the Inputs from a getter (core.getInput in Actions, CLI flags elsewhere); empty means default. */
@@ -370,7 +237,7 @@ export function parseInputs(get: (name: InputName) => string): Inputs {
     prComment: parseBoolean('pr-comment', value('pr-comment')),
     digestOnly: parseBoolean('digest-only', value('digest-only')),
     monotonic: splitFlavor(value('flavor')).monotonic,
-    ...builderInputs(value),
+    ...parseBuilderInputs(value),
     signing: parseSignInputs(get),
     registryGiven: get('registry').trim() !== '',
     vars: parseVars(value('vars')),

@@ -4,7 +4,7 @@
 import type { TargetPlan } from './targets.js'
 import type { MetaResult } from '../2-tags/index.js'
 import { normalizePlatform } from '../lib/platform.js'
-import type { Variant } from '../1-context/inputs.js'
+import type { Variant } from '../1-context/bake-inputs.js'
 import { variantFlavor, variantTag } from './image-names.js'
 
 export const PLAN_SCHEMA = 'blacklake/multiarch-plan@1'

@@ -11,7 +11,7 @@
 // Two targets on one image get the same computed tags unless the `variants` input gives each a tag prefix or
 // suffix (metadata-action's flavor, per target); a reference two targets would push is refused before building.
 import type { BakeEntry, BakeTarget } from './definition.js'
-import type { Variant } from '../1-context/inputs.js'
+import type { Variant } from '../1-context/bake-inputs.js'
 
 export type ImageSource =
   'images input' | 'output name' | 'target tags' | 'placeholder tag' | 'registry/image-prefix'

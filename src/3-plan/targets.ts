@@ -3,7 +3,8 @@
 // is unit-tested from captured `bake --print` fixtures of both print formats.
 import type { BakeDefinition, BakeTarget } from './definition.js'
 import { cacheEntries, type CacheEntries } from './cache.js'
-import type { CacheMode, Provenance, Sbom, Variant } from '../1-context/inputs.js'
+import type { Variant } from '../1-context/bake-inputs.js'
+import type { CacheMode, Provenance, Sbom } from '../1-context/inputs.js'
 import { localPlatform, resolvePlatform } from '../lib/platform.js'
 import {
   assertDistinctReferences,
