@@ -1,6 +1,7 @@
 // A small Docker Registry HTTP API v2 client (https://distribution.github.io/distribution/spec/api/) on global
 // fetch: list tags, read a manifest or index, resolve a tag to its digest; uploads (blobs, manifests) are in
-// upload.ts. HTTP, auth and the rules that keep credentials with their origin are in transport.ts.
+// upload.ts. HTTP and the rules that keep credentials with their origin are in transport.ts, the answers to a
+// registry's challenges (Basic, tokens) in auth.ts.
 // Every operation runs under the retry policy (5xx/429/connection resets/timeouts, Retry-After honoured) and one
 // time limit for the whole operation. What a registry answers is bounded (pages, bytes) and checked: a manifest's
 // bytes must hash to the digest asked for or announced, since they may be pushed again under other tags.
@@ -11,10 +12,11 @@ import { withRetry, type RetryOptions } from '../lib/retry.js'
 import { ALL_MANIFEST_TYPES, type Descriptor, type Manifest, type ManifestJson } from './manifest.js'
 import { deleteManifest, listReferrers, probeDelete, tryDeleteManifest, type DeleteResult } from './delete.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
-import { NetworkError, operation, Transport, type CredentialSource, type Credentials } from './transport.js'
+import type { CredentialSource, Credentials } from './auth.js'
+import { NetworkError, operation, Transport } from './transport.js'
 import { LIMITS, readLimited } from './http-body.js'
 
-export { NetworkError, parseChallenge, type CredentialSource, type Credentials } from './transport.js'
+export { NetworkError } from './transport.js'
 
 export interface RegistryClientOptions {
   /**

@@ -4,33 +4,17 @@
 //   answered with this registry's credentials;
 // - https for everything but loopback (and hosts the caller reaches over plain http on purpose): a plain-http
 //   `Link`, `Location`, redirect or token realm elsewhere is refused before any request;
-// - the token flow (https://distribution.github.io/distribution/spec/auth/token/): Basic credentials go to the
-//   realm the registry names, on whatever host, as docker sends them (docker's registry client sends the same
-//   credentials to any realm, and registries such as Docker Hub put the realm on another host,
-//   auth.docker.io) — but only over https, as go-containerregistry requires (`realm scheme "http" not allowed
-//   for a secure registry`); the token is then kept for that registry origin and scope only;
+// - a 401 from the registry's own origin is answered once, by auth.ts (Basic, or the token flow: Basic
+//   credentials to the realm the registry names, over https only, the token kept for that origin and scope);
 // - redirects followed by hand (at most 5): GET/HEAD on any 3xx, other methods on 307/308 only, with the same
 //   body (made anew from its source) and credentials only on the same origin;
 // - a timeout per request (body included) and, through `operation()`, one for the whole operation (retries
 //   included); bodies read through `readLimited`, which stops at a bound.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { HttpError, parseRetryAfter } from '../lib/retry.js'
-import { maskSecret } from '../lib/secrets.js'
+import { RegistryAuth, type CredentialSource, type Credentials } from './auth.js'
 import type { ImageRef } from './reference.js'
-import { LIMITS, readLimited, readPrefix, REDIRECTS, wrapBody } from './http-body.js'
-
-export interface Credentials {
-  username: string
-  password: string
-}
-
-/**
- * Credentials for one registry host as users write it (`ghcr.io`, `localhost:5001`), or undefined (anonymous).
- * Asked lazily — only when the registry asks for credentials — and once per host.
- */
-export type CredentialSource = (
-  registry: string
-) => Credentials | undefined | Promise<Credentials | undefined>
+import { LIMITS, readPrefix, REDIRECTS, wrapBody } from './http-body.js'
 
 export interface TransportOptions {
   credentials?: Record<string, Credentials | undefined> | CredentialSource
@@ -99,37 +83,14 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i
 const apiHost = (registry: string): string =>
   registry.toLowerCase() === 'docker.io' ? 'registry-1.docker.io' : registry.toLowerCase()
 
-interface Challenge {
-  scheme: string
-  params: Record<string, string>
-}
-
-/** Parses a WWW-Authenticate header: `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */
-export function parseChallenge(header: string): Challenge | undefined {
-  const m = /^\s*(\w+)\s*(.*)$/s.exec(header)
-  if (!m) return undefined
-  const params: Record<string, string> = {}
-  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?/g
-  let p: RegExpExecArray | null
-  while ((p = re.exec(m[2])) !== null) {
-    params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]
-  }
-  return { scheme: m[1].toLowerCase(), params }
-}
-
 const MAX_REDIRECTS = 5
 
 export class Transport {
-  /** Authorization per registry origin and scope (Basic, or a Bearer token with its expiry). */
-  private readonly auth = new Map<string, { header: string; expires: number }>()
-  private readonly asked = new Map<string, Promise<Credentials | undefined>>()
-  /** Who the client authenticates as, per registry host, once known (for messages). */
-  private readonly known = new Map<string, string>()
+  private readonly auth: RegistryAuth
   private readonly requestTimeoutMs: number
 
   constructor(private readonly options: TransportOptions = {}) {
-    const c = options.credentials
-    if (c && typeof c === 'object') for (const v of Object.values(c)) if (v?.password) maskSecret(v.password)
+    this.auth = new RegistryAuth(options.credentials)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000
   }
 
@@ -156,31 +117,6 @@ export class Transport {
     )
   }
 
-  private credentials(registry: string): Promise<Credentials | undefined> {
-    const key = registry.toLowerCase()
-    let found = this.asked.get(key)
-    if (!found) {
-      const c = this.options.credentials
-      found = Promise.resolve(
-        typeof c === 'function'
-          ? c(registry)
-          : Object.entries(c ?? {}).find(([host]) => host.toLowerCase() === key)?.[1]
-      ).then(creds => {
-        if (creds?.password) maskSecret(creds.password)
-        if (creds) this.known.set(key, creds.username)
-        return creds
-      })
-      this.asked.set(key, found)
-    }
-    return found
-  }
-
-  /** `as USER` or `anonymous`, for messages (never the password). */
-  credentialNote(ref: ImageRef): string {
-    const user = this.known.get(ref.registry.toLowerCase())
-    return user ? `as ${user}` : 'anonymous'
-  }
-
   /**
    * One request with auth: a cached credential of this registry's origin and scope, redirects followed by the
    * rules above, a 401 challenge from the registry's own origin answered once (Basic or Bearer), and any status
@@ -189,21 +125,28 @@ export class Transport {
   async request(method: string, url: string, ref: ImageRef, o: RequestOptions): Promise<Response> {
     const origin = this.origin(ref.registry)
     const scope = `repository:${ref.repository}:${o.actions ?? (o.push ? 'pull,push' : 'pull')}`
-    const key = `${origin} ${scope}`
-    const cached = this.auth.get(key)
-    let res = await this.follow(
-      method,
-      url,
-      origin,
-      o,
-      cached && cached.expires > Date.now() ? cached : undefined
-    )
+    let res = await this.follow(method, url, origin, o, this.auth.cached(origin, scope))
     if (res.status === 401 && new URL(res.url || url).origin === origin) {
       await res.body?.cancel().catch(() => undefined)
-      const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '')
-      const auth = challenge ? await this.authorize(ref, origin, challenge, scope) : undefined
-      if (!auth) throw new HttpError(`${method} ${url}: 401 Unauthorized (${this.credentialNote(ref)})`, 401)
-      this.auth.set(key, auth)
+      // The realm is its own origin: the Basic credentials go to it (and to nothing it redirects elsewhere).
+      const auth = await this.auth.answer(
+        ref,
+        origin,
+        scope,
+        res.headers.get('www-authenticate') ?? '',
+        (realm, basic) => {
+          this.checkUrl(realm, 'token realm')
+          return this.follow(
+            'GET',
+            realm.toString(),
+            realm.origin,
+            { accept: 'application/json' },
+            basic ? { header: basic } : undefined
+          )
+        }
+      )
+      if (!auth)
+        throw new HttpError(`${method} ${url}: 401 Unauthorized (${this.auth.credentialNote(ref)})`, 401)
       res = await this.follow(method, url, origin, o, auth)
     }
     if (res.ok || res.status === 404) return res
@@ -221,7 +164,7 @@ export class Transport {
       res.status === 401 || res.status === 403
         ? foreign
           ? ' (not the registry’s origin: no credentials sent)'
-          : ` (${this.credentialNote(ref)})`
+          : ` (${this.auth.credentialNote(ref)})`
         : ''
     throw new HttpError(
       `${method} ${url}${where}: ${res.status} ${res.statusText}${why}${detail ? `: ${detail}` : ''}`,
@@ -295,54 +238,5 @@ export class Transport {
     return e instanceof Error && !(e instanceof TypeError) && e.name !== 'AbortError'
       ? e
       : new NetworkError(method, where, e)
-  }
-
-  /** Answers a challenge of the registry's own origin: Basic, or a token from the realm (see the header). */
-  private async authorize(
-    ref: ImageRef,
-    origin: string,
-    challenge: Challenge,
-    scope: string
-  ): Promise<{ header: string; expires: number } | undefined> {
-    const creds = await this.credentials(ref.registry)
-    const basic = creds
-      ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-      : undefined
-    if (challenge.scheme === 'basic') return basic ? { header: basic, expires: Infinity } : undefined
-    if (challenge.scheme !== 'bearer' || !challenge.params.realm) return undefined
-    const realm = new URL(challenge.params.realm, origin)
-    this.checkUrl(realm, 'token realm')
-    if (challenge.params.service) realm.searchParams.set('service', challenge.params.service)
-    realm.searchParams.set('scope', challenge.params.scope ?? scope)
-    const what = `token request to ${realm.origin}${realm.pathname} for ${scope}`
-    // The realm is its own origin: the Basic credentials go to it (and to nothing it redirects elsewhere).
-    const res = await this.follow(
-      'GET',
-      realm.toString(),
-      realm.origin,
-      { accept: 'application/json' },
-      basic ? { header: basic } : undefined
-    )
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => undefined)
-      throw new HttpError(
-        `${what}: ${res.status} ${res.statusText} (${this.credentialNote(ref)})`,
-        res.status,
-        parseRetryAfter(res.headers.get('retry-after'))
-      )
-    }
-    let body: { token?: string; access_token?: string; expires_in?: number }
-    try {
-      body = JSON.parse((await readLimited(res, LIMITS.token, `${what}: token response`)).toString('utf8'))
-    } catch (e) {
-      if ((e as Error).message.includes('larger than')) throw e
-      throw new Error(`${what}: the token response is not JSON`, { cause: e })
-    }
-    const token = body.token ?? body.access_token
-    if (!token) throw new Error(`token response from ${realm.origin} has no token`)
-    maskSecret(token)
-    // Tokens live at least 60 s per the spec; renew a little early.
-    const expires = Date.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000
-    return { header: `Bearer ${token}`, expires }
   }
 }
