@@ -5,16 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import {
-  configKey,
-  credentialSource,
-  decodeAuth,
-  dockerConfigDir,
-  dockerConfigResolver,
-  helperGet,
-  hostnameOf,
-  readDockerConfig
-} from '../../src/6-registry/credentials.js'
+import { decodeAuth, dockerConfigResolver, helperGet } from '../../src/6-registry/credentials.js'
+import { credentialSource, readDockerConfig } from '../../src/6-registry/docker-config.js'
 
 const fixtures = path.join(import.meta.dirname, '../fixtures')
 const SECRET = 'helper-Secret-5b1e0c9d'
@@ -44,12 +36,7 @@ function configDir(config: unknown): string {
   return dir
 }
 
-describe('the docker config', () => {
-  it('lives in $DOCKER_CONFIG, else ~/.docker', () => {
-    expect(dockerConfigDir({ DOCKER_CONFIG: '/x/cfg' })).toBe('/x/cfg')
-    expect(dockerConfigDir({})).toMatch(/\.docker$/)
-  })
-
+describe('auths entries', () => {
   it('reads the auths entry a real `docker login` wrote', async () => {
     const config = await readDockerConfig(path.join(fixtures, 'docker-config/login-localhost-5001.json'))
     const source = credentialSource(config, 'localhost:5001')
@@ -58,35 +45,6 @@ describe('the docker config', () => {
     expect(creds?.username).toBe('e2e-user')
     expect(creds?.password).toMatch(/^e2e-/)
     expect(credentialSource(config, 'localhost:5000')).toBeUndefined()
-  })
-
-  it('treats a missing file as empty and a broken one as an error naming it', async () => {
-    expect(await readDockerConfig('/nonexistent/config.json')).toEqual({})
-    const dir = mkdtempSync(path.join(tmpdir(), 'docker-config-'))
-    writeFileSync(path.join(dir, 'config.json'), '{"auths": ')
-    await expect(readDockerConfig(path.join(dir, 'config.json'))).rejects.toThrow(
-      /config.json is not valid JSON/
-    )
-  })
-
-  it('prefers credHelpers, then credsStore, then auths; auths keys match by host name', () => {
-    const auths = { 'https://localhost:5001/v2/': { auth: Buffer.from('a:b').toString('base64') } }
-    expect(
-      credentialSource(
-        { auths, credsStore: 'desktop', credHelpers: { 'localhost:5001': 'e2e' } },
-        'localhost:5001'
-      )
-    ).toEqual({ helper: 'e2e', via: 'credHelpers' })
-    expect(credentialSource({ auths, credsStore: 'desktop' }, 'localhost:5001')).toEqual({
-      helper: 'desktop',
-      via: 'credsStore'
-    })
-    expect(credentialSource({ auths }, 'localhost:5001')).toEqual({
-      auth: auths['https://localhost:5001/v2/']
-    })
-    expect(hostnameOf('https://index.docker.io/v1/')).toBe('index.docker.io')
-    expect(configKey('docker.io')).toBe('https://index.docker.io/v1/')
-    expect(configKey('ghcr.io')).toBe('ghcr.io')
   })
 
   it('refuses identity tokens, saying what to do instead', () => {

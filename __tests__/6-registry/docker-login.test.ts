@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { ExecError } from '../../src/lib/exec.js'
 import {
-  hasLogin,
   login,
   loginError,
   resolveCredentials,
@@ -11,8 +10,7 @@ import { parseInputs } from '../../src/1-context/inputs.js'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fixture, jsonFixture } from '../helpers/bake-fixtures.js'
-import { type ManifestJson, platformManifests } from '../../src/6-registry/manifest.js'
+import { fixture } from '../helpers/bake-fixtures.js'
 import { redact } from '../../src/lib/secrets.js'
 
 describe('credentials', () => {
@@ -68,23 +66,6 @@ describe('an earlier login of the same registry', () => {
     return dir
   }
 
-  it.each<[string, object, string, boolean]>([
-    ['docker login wrote an auths entry', { auths: { 'ghcr.io': { auth: 'eDp5' } } }, 'ghcr.io', true],
-    [
-      'with a credential store the entry is empty',
-      { auths: { 'ghcr.io': {} }, credsStore: 'pass' },
-      'ghcr.io',
-      true
-    ],
-    ['URL-shaped keys, any case', { auths: { 'https://GHCR.io/v2/': {} } }, 'ghcr.io', true],
-    ['a credential helper for the registry', { credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io', true],
-    ["Docker Hub's legacy key", { auths: { 'https://index.docker.io/v1/': {} } }, 'docker.io', true],
-    ['another registry only', { auths: { 'localhost:5001': {} } }, 'ghcr.io', false],
-    ['no config at all', {}, 'ghcr.io', false]
-  ])('%s', (_name, config, registry, expected) => {
-    expect(hasLogin(registry, { DOCKER_CONFIG: configDir(config) })).toBe(expected)
-  })
-
   it('keeps it: the default ghcr.io login is skipped without running docker, and reported as not made', async () => {
     const env = { DOCKER_CONFIG: configDir({ auths: { 'ghcr.io': { auth: 'eDp5' } } }) }
     const c = resolveCredentials('ghcr.io', '', '', { actor: 'octocat', token: 'ghs_x' }) as RegistryLogin
@@ -107,16 +88,5 @@ describe('login errors', () => {
     )
     expect(message).not.toContain(password)
     expect(redact(`a ${password} b ${password}`, password)).toBe('a *** b ***')
-  })
-})
-
-describe('pushed index', () => {
-  it('maps platforms to manifests, leaving attestation manifests out (captured imagetools inspect --raw)', () => {
-    const index = jsonFixture<ManifestJson>('index-raw.json')
-    expect(index.manifests).toHaveLength(4)
-    expect(platformManifests(index)).toEqual({
-      'linux/amd64': 'sha256:b3c37f13017b50c69cc1f434330c1c535f472ec6b4bc3bf8d91a791dee4d17ed',
-      'linux/arm64': expect.stringMatching(/^sha256:829c56a7/)
-    })
   })
 })

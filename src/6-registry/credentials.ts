@@ -1,90 +1,28 @@
 // Registry credentials the way the docker CLI finds them, for the registry client (tag listing, tagging, OCI
 // layout uploads): workflows log in with another step (docker/login-action, aws-actions/amazon-ecr-login, gcloud's
-// credential helper) and give this action no password. Order, as docker's configfile package does it:
-//   1. `credHelpers[<registry>]` in $DOCKER_CONFIG/config.json (default ~/.docker) names a helper for this host;
-//   2. else `credsStore` names the helper for every host;
-//   3. else `auths[<registry>]` (`auth` = base64 "user:password"), the key matched exactly or by host name
-//      (`https://localhost:5001/` matches `localhost:5001`).
-// A helper is `docker-credential-<name> get`: the server address on stdin, `{"ServerURL","Username","Secret"}` on
-// stdout, or "credentials not found" (no credentials: anonymous, as docker would be). Docker Hub's key is
-// `https://index.docker.io/v1/`. Every secret read is masked at once; errors name the helper and the config file,
-// never a secret.
+// credential helper) and give this action no password. Which source holds them is docker-config.ts's; here they
+// are read: an `auths` entry (`auth` = base64 "user:password"), or a helper, `docker-credential-<name> get`: the
+// server address on stdin, `{"ServerURL","Username","Secret"}` on stdout, or "credentials not found" (no
+// credentials: anonymous, as docker would be). Every secret read is masked at once; errors name the helper and
+// the config file, never a secret.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { run } from '../lib/exec.js'
 import { maskSecret } from '../lib/secrets.js'
+import type { Credentials } from './auth.js'
+import {
+  configKey,
+  credentialSource,
+  dockerConfigFile,
+  readDockerConfig,
+  type AuthEntry
+} from './docker-config.js'
 import { parseImageRef } from './reference.js'
 
-export interface RegistryCredentials {
-  username: string
-  password: string
-}
-
 /** Registry host → credentials (undefined: anonymous). */
-export type CredentialResolver = (registry: string) => Promise<RegistryCredentials | undefined>
-
-interface AuthEntry {
-  auth?: string
-  username?: string
-  password?: string
-  identitytoken?: string
-}
-
-export interface DockerConfigFile {
-  auths?: Record<string, AuthEntry>
-  credsStore?: string
-  credHelpers?: Record<string, string>
-}
-
-/** Where docker keeps its config: $DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker')
-}
-
-/** The config file; a missing file is an empty config (docker's own behaviour), a broken one an error. */
-export async function readDockerConfig(file: string): Promise<DockerConfigFile> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new Error(`Cannot read the docker config ${file}: ${(e as Error).message}`, { cause: e })
-  }
-  try {
-    return JSON.parse(text) as DockerConfigFile
-  } catch {
-    throw new Error(`The docker config ${file} is not valid JSON; fix or remove it.`)
-  }
-}
-
-/** The key docker stores a registry under: Docker Hub's index URL, else the host (with port). */
-export function configKey(registry: string): string {
-  return registry === 'docker.io' || registry === 'index.docker.io' ? 'https://index.docker.io/v1/' : registry
-}
-
-/** `https://host:port/path` → `host:port`, as docker's ConvertToHostname. */
-export function hostnameOf(key: string): string {
-  return key.replace(/^https?:\/\//, '').split('/')[0]
-}
-
-/** Where this registry's credentials come from: a helper, the `auths` map, or nowhere. */
-export function credentialSource(
-  config: DockerConfigFile,
-  registry: string
-): { helper: string; via: 'credHelpers' | 'credsStore' } | { auth: AuthEntry } | undefined {
-  const key = configKey(registry)
-  const helper = config.credHelpers?.[key]
-  if (helper) return { helper, via: 'credHelpers' }
-  if (config.credsStore) return { helper: config.credsStore, via: 'credsStore' }
-  const auths = config.auths ?? {}
-  const entry = auths[key] ?? Object.entries(auths).find(([k]) => hostnameOf(k) === hostnameOf(key))?.[1]
-  return entry ? { auth: entry } : undefined
-}
+export type CredentialResolver = (registry: string) => Promise<Credentials | undefined>
 
 /** Username and password of an `auths` entry (`auth` is base64 "user:password"); masked. */
-export function decodeAuth(entry: AuthEntry, where: string): RegistryCredentials | undefined {
+export function decodeAuth(entry: AuthEntry, where: string): Credentials | undefined {
   if (entry.identitytoken) {
     maskSecret(entry.identitytoken)
     throw new Error(
@@ -116,7 +54,7 @@ export async function helperGet(
   name: string,
   serverAddress: string,
   where: string
-): Promise<RegistryCredentials | undefined> {
+): Promise<Credentials | undefined> {
   const program = `docker-credential-${name}`
   let r
   try {
@@ -160,12 +98,12 @@ export async function helperGet(
  * seen) and remembering the answer. `given` (the username/password inputs) wins for its registry.
  */
 export function dockerConfigResolver(
-  o: { dir?: string; given?: Record<string, RegistryCredentials> } = {}
+  o: { dir?: string; given?: Record<string, Credentials> } = {}
 ): CredentialResolver {
-  const known = new Map<string, Promise<RegistryCredentials | undefined>>()
-  const resolve = async (registry: string): Promise<RegistryCredentials | undefined> => {
+  const known = new Map<string, Promise<Credentials | undefined>>()
+  const resolve = async (registry: string): Promise<Credentials | undefined> => {
     if (o.given?.[registry]) return o.given[registry]
-    const file = path.join(o.dir ?? dockerConfigDir(), 'config.json')
+    const file = dockerConfigFile(o.dir ? { DOCKER_CONFIG: o.dir } : undefined)
     const config = await readDockerConfig(file)
     const source = credentialSource(config, registry)
     if (!source) {
@@ -187,7 +125,7 @@ export function dockerConfigResolver(
   }
   return registry => {
     if (!known.has(registry)) known.set(registry, resolve(registry))
-    return known.get(registry) as Promise<RegistryCredentials | undefined>
+    return known.get(registry) as Promise<Credentials | undefined>
   }
 }
 

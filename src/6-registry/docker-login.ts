@@ -2,12 +2,10 @@
 // buildx and imagetools. The same login, for its one registry, is what client.ts sends when it moves tags
 // through the registry API.
 import * as core from '@actions/core'
-import { readFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { ExecError, run } from '../lib/exec.js'
 import { maskSecret, redact } from '../lib/secrets.js'
 import { withRetry } from '../lib/retry.js'
+import { dockerConfigFile, hasLogin, readDockerConfig } from './docker-config.js'
 
 export interface RegistryLogin {
   registry: string
@@ -36,37 +34,6 @@ export function resolveCredentials(
     : { registry, username: user, password: pass, defaulted: true }
 }
 
-/** The docker config file `docker login` writes: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
-export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json')
-}
-
-/** `https://GHCR.io/v2/` → `ghcr.io`; Docker Hub's spellings → `docker.io`. */
-function registryKey(key: string): string {
-  const host = key
-    .replace(/^[a-z]+:\/\//i, '')
-    .split('/')[0]
-    .toLowerCase()
-  return ['index.docker.io', 'registry-1.docker.io'].includes(host) ? 'docker.io' : host
-}
-
-/**
- * True when the docker config already has a login for `registry` (an `auths` entry, which `docker login` writes
- * even when a credential store keeps the secret) or a credential helper for it.
- */
-export function hasLogin(registry: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  let config: { auths?: Record<string, unknown>; credHelpers?: Record<string, unknown> }
-  try {
-    config = JSON.parse(readFileSync(dockerConfigPath(env), 'utf8'))
-  } catch {
-    return false
-  }
-  const want = registryKey(registry)
-  return [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})].some(
-    k => registryKey(k) === want
-  )
-}
-
 /** The registry's reason for a failed login, without docker's boilerplate and without the password. */
 export function loginError(c: RegistryLogin, e: ExecError): Error {
   const raw = redact(`${e.result.stderr}\n${e.result.stdout}`, c.password)
@@ -90,9 +57,11 @@ export function loginError(c: RegistryLogin, e: ExecError): Error {
  */
 export async function login(c: RegistryLogin, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   maskSecret(c.password)
-  if (c.defaulted && hasLogin(c.registry, env)) {
+  const file = dockerConfigFile(env)
+  // A config that cannot be read holds no earlier login to keep.
+  if (c.defaulted && hasLogin(await readDockerConfig(file).catch(() => ({})), c.registry)) {
     core.info(
-      `Keeping the login to ${c.registry} an earlier step made (${dockerConfigPath(env)}): no default login, ` +
+      `Keeping the login to ${c.registry} an earlier step made (${file}): no default login, ` +
         'and the post step leaves it in place. Set username and password to log in as someone else.'
     )
     return false
