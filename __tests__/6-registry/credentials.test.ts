@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { decodeAuth, dockerConfigResolver, helperGet } from '../../src/6-registry/credentials.js'
+import {
+  decodeAuth,
+  dockerConfigResolver,
+  helperGet,
+  registryCredentials
+} from '../../src/6-registry/credentials.js'
 import { credentialSource, readDockerConfig } from '../../src/6-registry/docker-config.js'
 
 const fixtures = path.join(import.meta.dirname, '../fixtures')
@@ -98,5 +103,33 @@ describe('resolver', () => {
     expect(await resolve('localhost:5002')).toEqual({ username: 'in', password: 'put' })
     expect(await resolve('localhost:5000')).toBeUndefined()
     expect(readFileSync(log, 'utf8')).toBe('get localhost:5001\n')
+  })
+})
+
+describe("the registry client's credentials", () => {
+  const login = { registry: 'localhost:5002', username: 'in', password: 'put' }
+  const saved = process.env.DOCKER_CONFIG
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DOCKER_CONFIG
+    else process.env.DOCKER_CONFIG = saved
+  })
+
+  it('the login for its own registry, the docker config for every other one', async () => {
+    process.env.DOCKER_CONFIG = configDir({
+      credHelpers: { 'localhost:5001': 'e2e', 'localhost:5002': 'e2e' }
+    })
+    const resolve = registryCredentials(login)
+    expect(await resolve('localhost:5002')).toEqual({ username: 'in', password: 'put' })
+    expect(await resolve('localhost:5001')).toEqual({ username: 'robot', password: SECRET })
+  })
+
+  it('an earlier login that was kept: its registry too comes from the docker config', async () => {
+    process.env.DOCKER_CONFIG = configDir({ credHelpers: { 'localhost:5001': 'e2e' } })
+    const resolve = registryCredentials({ ...login, registry: 'localhost:5001' }, true)
+    expect(await resolve('localhost:5001')).toEqual({ username: 'robot', password: SECRET })
+    expect(await registryCredentials(undefined)('localhost:5001')).toEqual({
+      username: 'robot',
+      password: SECRET
+    })
   })
 })

@@ -6,6 +6,7 @@
 // nothing.
 import { existsSync } from 'node:fs'
 import { rename, rm, readdir } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import type { CacheMode } from '../1-context/inputs.js'
 
@@ -26,6 +27,13 @@ export interface CacheOptions {
   localDir?: string
   /** False when the runner gives no cache service (then gha is skipped, with a warning, by the caller). */
   ghaAvailable: boolean
+}
+
+/** The directory of the `local` cache: under RUNNER_TEMP on a runner, else the system's temp directory. */
+export function localCacheRoot(): string {
+  return process.env.RUNNER_TEMP
+    ? path.join(process.env.RUNNER_TEMP, 'multiarch-cache')
+    : path.join(os.tmpdir(), 'multiarch-action-cache')
 }
 
 /**

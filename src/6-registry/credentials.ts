@@ -9,6 +9,7 @@ import * as core from '@actions/core'
 import { run } from '../lib/exec.js'
 import { maskSecret } from '../lib/secrets.js'
 import type { Credentials } from './auth.js'
+import type { RegistryLogin } from './docker-login.js'
 import {
   configKey,
   credentialSource,
@@ -132,4 +133,20 @@ export function dockerConfigResolver(
 /** Resolves the credentials of every registry these images live in (logs where each came from). */
 export async function resolveAll(resolver: CredentialResolver, images: string[]): Promise<void> {
   for (const registry of new Set(images.map(i => parseImageRef(i).registry))) await resolver(registry)
+}
+
+/**
+ * Where the registry client's credentials come from: the login's for its own registry (unless an earlier step's
+ * login of it was kept), then what earlier login steps left in the docker config, as buildx sees it; each sent
+ * only to the registry it belongs to.
+ */
+export function registryCredentials(
+  login: RegistryLogin | undefined,
+  keptEarlierLogin = false
+): CredentialResolver {
+  const given =
+    login && !keptEarlierLogin
+      ? { [login.registry]: { username: login.username, password: login.password } }
+      : {}
+  return dockerConfigResolver({ given })
 }

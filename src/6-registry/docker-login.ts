@@ -2,6 +2,8 @@
 // buildx and imagetools. The same login, for its one registry, is what client.ts sends when it moves tags
 // through the registry API.
 import * as core from '@actions/core'
+import type { RunContext } from '../1-context/context.js'
+import type { Inputs } from '../1-context/inputs.js'
 import { ExecError, run } from '../lib/exec.js'
 import { maskSecret, redact } from '../lib/secrets.js'
 import { withRetry } from '../lib/retry.js'
@@ -32,6 +34,17 @@ export function resolveCredentials(
   return password
     ? { registry, username: user, password: pass }
     : { registry, username: user, password: pass, defaulted: true }
+}
+
+/** The login the action's inputs describe, for the registry input only; undefined without a password. */
+export function registryLogin(
+  inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'>,
+  ctx: Pick<RunContext, 'actor'>
+): RegistryLogin | undefined {
+  return resolveCredentials(inputs.registry, inputs.username, inputs.password, {
+    actor: ctx.actor,
+    token: inputs.githubToken
+  })
 }
 
 /** The registry's reason for a failed login, without docker's boilerplate and without the password. */

@@ -11,6 +11,9 @@ import type { RegistryClient } from '../6-registry/client.js'
 import { type Descriptor, type ManifestJson } from '../6-registry/manifest.js'
 import { imageTargets, pushedByDigest, type TargetResult } from './results.js'
 
+/** Where bake exports the OCI layouts (docker driver) of a run: one directory per target under it. */
+export const layoutRoot = (runDir: string): string => path.join(runDir, 'oci')
+
 /** One upload of a layout, in the order it must happen. */
 export type LayoutStep =
   | { kind: 'blob'; digest: string; size: number; path: string }

@@ -15,7 +15,8 @@
 // tag already holds, so a published tag never changes content, and re-running a finished release moves nothing.
 import * as core from '@actions/core'
 import { describeIndex, type ManifestJson } from '../6-registry/manifest.js'
-import { tagRef } from '../6-registry/reference.js'
+import { tagOf, tagRef } from '../6-registry/reference.js'
+import { imageTargets, withhold, type RunReport } from './results.js'
 import {
   decideFloatingTags,
   findImmutableConflicts,
@@ -168,4 +169,38 @@ export async function checkBeforePush(
   const conflicts = decisions.flatMap(d => d.conflicts)
   if (conflicts.length) throw new Error(immutableConflictMessage(conflicts, { input: 'overwrite' }))
   return decisions
+}
+
+/** The release tags each image target of a run asks for (names, not references), as stage 1 reads them. */
+export const releaseImages = (report: RunReport): { image: string; tags: string[] }[] =>
+  imageTargets(report.targets)
+    .filter(t => t.requestedTags.length)
+    .map(t => ({ image: t.image, tags: t.requestedTags.map(r => tagOf(t.image, r)) }))
+
+/**
+ * Dry run: what stage 1 would decide now, read from the registry (anonymously unless the inputs give a login);
+ * a registry that cannot be read is a warning, a release tag that would be refused fails as it would. The tags
+ * that would stay where they are are set on the targets, as a real run sets them.
+ */
+export async function dryRunReleaseCheck(
+  reader: ReleaseReader,
+  report: RunReport,
+  policy: ReleasePolicy
+): Promise<void> {
+  let decisions
+  try {
+    decisions = await checkBeforePush(reader, releaseImages(report), policy)
+  } catch (e) {
+    if (/^Refusing to overwrite/.test((e as Error).message)) throw e
+    core.warning(`dry-run: could not check the release tags against the registry: ${(e as Error).message}`)
+    return
+  }
+  for (const d of decisions) {
+    const t = imageTargets(report.targets).find(x => x.image === d.image)
+    if (t)
+      withhold(
+        t,
+        d.withheld.map(w => ({ tag: tagRef(t.image, w.tag), reason: w.reason }))
+      )
+  }
 }

@@ -1,14 +1,13 @@
 // The main action's phases (main.ts runs them in order): each takes what it needs and returns what it produces.
 import * as core from '@actions/core'
 import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { fetchRepo, type RepoInfo, type RunContext } from '../1-context/context.js'
 import type { Inputs } from '../1-context/inputs.js'
 import { decidePush } from '../1-context/push-decision.js'
 import { resolveMeta } from '../2-tags/action-tags.js'
 import type { MetaResult } from '../2-tags/index.js'
-import { rotateLocalCache } from '../3-plan/cache.js'
+import { localCacheRoot, rotateLocalCache } from '../3-plan/cache.js'
 import { printDefinition, withFile, type BakeInvocation } from '../3-plan/definition.js'
 import { bakeInvocation, planBuild, type BuildPlan } from '../3-plan/plan.js'
 import { assertFinalDefinition } from '../3-plan/secret-guard.js'
@@ -20,22 +19,14 @@ import { runBakeCall } from '../5-build/bake-call.js'
 import { loadImages } from '../5-build/bake-load.js'
 import { runBake, type BakeRunResult } from '../5-build/bake-run.js'
 import { RegistryClient } from '../6-registry/client.js'
-import { dockerConfigResolver, resolveAll } from '../6-registry/credentials.js'
-import { login, resolveCredentials, type RegistryLogin } from '../6-registry/docker-login.js'
-import { tagOf, tagRef } from '../6-registry/reference.js'
-import { pushLayouts, removeLayouts } from '../7-publish/layout-push.js'
-import { checkBeforePush, type ReleasePolicy } from '../7-publish/release-policy.js'
-import { imageTargets, plannedTargets, recordBuild, withhold, type RunReport } from '../7-publish/results.js'
+import { registryCredentials, resolveAll } from '../6-registry/credentials.js'
+import { login, registryLogin } from '../6-registry/docker-login.js'
+import { layoutRoot, pushLayouts, removeLayouts } from '../7-publish/layout-push.js'
+import { plannedTargets, recordBuild, type RunReport } from '../7-publish/results.js'
 import { collectMetrics } from '../8-report/metrics.js'
 import { writePreviewComment } from '../8-report/pr-comment.js'
 import { phase } from '../lib/phase.js'
 import { State, type StateStore } from '../lib/state.js'
-
-export function localCacheRoot(): string {
-  return process.env.RUNNER_TEMP
-    ? path.join(process.env.RUNNER_TEMP, 'multiarch-cache')
-    : path.join(os.tmpdir(), 'multiarch-action-cache')
-}
 
 /** Phase: repository info, version and tags, and whether this run pushes. */
 export async function contextPhase(
@@ -62,13 +53,6 @@ export async function contextPhase(
   return { repo, meta }
 }
 
-/**
- * Phase: the bake definition (`bake --print` with REGISTRY/IMAGE_PREFIX/VERSION), the secret guard and the
- * per-target plan; the buildx check; and, when this run creates no builder, the builder's inspection. Those three
- * run at once: each is a buildx call of its own and none needs another's answer (a named builder's driver, which
- * the plan needs, comes from its inspection). Then QEMU handlers for the planned platforms and, for the
- * docker-container driver, the builder this run creates (after QEMU, so BuildKit boots with the emulators).
- */
 /** What setting up the builder needs; a builder this run creates is recorded for the post step at once. */
 function builderOptions(inputs: Inputs, ctx: RunContext, dir: string, state: StateStore): BuilderOptions {
   return {
@@ -80,6 +64,13 @@ function builderOptions(inputs: Inputs, ctx: RunContext, dir: string, state: Sta
   }
 }
 
+/**
+ * Phase: the bake definition (`bake --print` with REGISTRY/IMAGE_PREFIX/VERSION), the secret guard and the
+ * per-target plan; the buildx check; and, when this run creates no builder, the builder's inspection. Those three
+ * run at once: each is a buildx call of its own and none needs another's answer (a named builder's driver, which
+ * the plan needs, comes from its inspection). Then QEMU handlers for the planned platforms and, for the
+ * docker-container driver, the builder this run creates (after QEMU, so BuildKit boots with the emulators).
+ */
 export async function planPhase(
   inputs: Inputs,
   ctx: RunContext,
@@ -167,28 +158,6 @@ export async function callPhase(
   await runBakeCall({ ...printed.invocation, builder }, inputs.call)
 }
 
-/** The registry login the inputs describe (for the registry input only), masked; undefined without one. */
-export function registryLogin(inputs: Inputs, ctx: RunContext): RegistryLogin | undefined {
-  return resolveCredentials(inputs.registry, inputs.username, inputs.password, {
-    actor: ctx.actor,
-    token: inputs.githubToken
-  })
-}
-
-/**
- * Where the registry client's credentials come from: the login's for its own registry (unless an earlier step's
- * login of it was kept), then what earlier login steps left in the docker config, as buildx sees it; each sent
- * only to the registry it belongs to.
- */
-export function registryCredentials(c: RegistryLogin | undefined, keptEarlierLogin = false) {
-  const given = c && !keptEarlierLogin ? { [c.registry]: { username: c.username, password: c.password } } : {}
-  return dockerConfigResolver({ given })
-}
-
-/** A registry client with those credentials. */
-export const registryClient = (c: RegistryLogin | undefined, keptEarlierLogin = false): RegistryClient =>
-  new RegistryClient({ credentials: registryCredentials(c, keptEarlierLogin) })
-
 /**
  * Phase: registry login (state records it for the post step's logout), the credentials of every registry the
  * plan pushes to (a broken credential helper fails here, before anything is built), and the local cache restore.
@@ -216,42 +185,6 @@ export async function loginPhase(
   }
   return new RegistryClient({ credentials })
 }
-
-/** The release tags each image target asks for (names, not references). */
-export const releaseImages = (report: RunReport) =>
-  imageTargets(report.targets)
-    .filter(t => t.requestedTags.length)
-    .map(t => ({ image: t.image, tags: t.requestedTags.map(r => tagOf(t.image, r)) }))
-
-/**
- * Dry run: what the release check would decide now, read from the registry (anonymously unless the inputs give
- * a login); a registry that cannot be read is a warning, a release tag that would be refused fails as it would.
- */
-export async function dryRunReleaseCheck(
-  client: RegistryClient,
-  report: RunReport,
-  policy: ReleasePolicy
-): Promise<void> {
-  let decisions
-  try {
-    decisions = await checkBeforePush(client, releaseImages(report), policy)
-  } catch (e) {
-    if (/^Refusing to overwrite/.test((e as Error).message)) throw e
-    core.warning(`dry-run: could not check the release tags against the registry: ${(e as Error).message}`)
-    return
-  }
-  for (const d of decisions) {
-    const t = imageTargets(report.targets).find(x => x.image === d.image)
-    if (t)
-      withhold(
-        t,
-        d.withheld.map(w => ({ tag: tagRef(t.image, w.tag), reason: w.reason }))
-      )
-  }
-}
-
-/** Where bake exports the OCI layouts (docker driver): one directory per target under it. */
-export const layoutRoot = (dir: string): string => path.join(dir, 'oci')
 
 /** Phase (docker driver): upload every layout by digest, then remove them all. */
 export async function pushPhase(

@@ -11,9 +11,16 @@ import path from 'node:path'
 import { contextFromWorkflow, type RunContext } from '../1-context/context.js'
 import { getInputs, type Inputs } from '../1-context/inputs.js'
 import type { BakeRunResult } from '../5-build/bake-run.js'
-import type { RegistryClient } from '../6-registry/client.js'
+import { RegistryClient } from '../6-registry/client.js'
+import { registryCredentials } from '../6-registry/credentials.js'
+import { registryLogin } from '../6-registry/docker-login.js'
 import { variantFlavor } from '../3-plan/image-names.js'
-import { checkBeforePush, releasePolicy } from '../7-publish/release-policy.js'
+import {
+  checkBeforePush,
+  dryRunReleaseCheck,
+  releaseImages,
+  releasePolicy
+} from '../7-publish/release-policy.js'
 import { emptyReport, type RunReport } from '../7-publish/results.js'
 import { signTargets } from '../7-publish/sign/sign-images.js'
 import { recordDigestsOnly, tagRelease } from '../7-publish/tagging.js'
@@ -24,15 +31,11 @@ import {
   buildPhase,
   callPhase,
   contextPhase,
-  dryRunReleaseCheck,
   lastStep,
   loginPhase,
   overridePhase,
   planPhase,
-  pushPhase,
-  registryClient,
-  registryLogin,
-  releaseImages
+  pushPhase
 } from './main-phases.js'
 
 export interface RunOptions {
@@ -91,7 +94,7 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
     const release = report.push.push && !inputs.digestOnly
     if (inputs.dryRun) {
       if (release) {
-        const reader = registryClient(registryLogin(inputs, ctx))
+        const reader = new RegistryClient({ credentials: registryCredentials(registryLogin(inputs, ctx)) })
         await phase('Release tags (dry run)', () => dryRunReleaseCheck(reader, report, policy))
       }
       core.info('dry-run: nothing was built or pushed.')

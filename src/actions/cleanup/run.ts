@@ -12,7 +12,7 @@ import { printDefinition } from '../../3-plan/definition.js'
 import { bakeInvocation } from '../../3-plan/plan.js'
 import { planTarget } from '../../3-plan/targets.js'
 import { RegistryClient } from '../../6-registry/client.js'
-import { resolveCredentials } from '../../6-registry/docker-login.js'
+import { registryLogin } from '../../6-registry/docker-login.js'
 import { DeleteRefusedError } from '../../6-registry/delete.js'
 import { PackagesApi, packageOf } from '../../6-registry/packages.js'
 import { parseImageRef } from '../../6-registry/reference.js'
@@ -93,10 +93,7 @@ interface Session {
 
 function session(inputs: CleanupInputs, ctx: RunContext): Session {
   const s = inputs.shared
-  const creds = resolveCredentials(s.registry, s.username, s.password, {
-    actor: ctx.actor,
-    token: s.githubToken
-  })
+  const creds = registryLogin(s, ctx)
   const client = new RegistryClient({
     credentials: creds ? { [creds.registry]: { username: creds.username, password: creds.password } } : {}
   })

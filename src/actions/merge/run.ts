@@ -8,7 +8,7 @@ import * as core from '@actions/core'
 import { contextFromWorkflow, type RunContext } from '../../1-context/context.js'
 import { plannedFlavor, plannedTags, type PlanDocument } from '../../3-plan/document.js'
 import { RegistryClient } from '../../6-registry/client.js'
-import { dockerConfigResolver } from '../../6-registry/credentials.js'
+import { registryCredentials } from '../../6-registry/credentials.js'
 import { login, logout, resolveCredentials } from '../../6-registry/docker-login.js'
 import { parseImageRef, tagRef } from '../../6-registry/reference.js'
 import { matchDigests, readDigests } from '../../7-publish/merge-digests.js'
@@ -61,9 +61,7 @@ async function loginPhase(
       `${others.join(', ')}: the docker config's credentials only (the login is for ${plan.registry})`
     )
   }
-  const given =
-    c && (logged || !c.defaulted) ? { [c.registry]: { username: c.username, password: c.password } } : {}
-  return new RegistryClient({ credentials: dockerConfigResolver({ given }) })
+  return new RegistryClient({ credentials: registryCredentials(c, c?.defaulted === true && !logged) })
 }
 
 /** Runs the merge; outputs and summary are written on success and failure alike. */
