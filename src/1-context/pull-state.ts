@@ -1,8 +1,8 @@
 // The state of a pull request from the GitHub API (https://docs.github.com/rest/pulls/pulls#get-a-pull-request):
 // whether it is closed, when, and whether it was merged. The scheduled preview clean-up asks this for every
 // pull request that still has preview images.
-import * as github from '@actions/github'
-import { HttpError, withRetry } from '../lib/retry.js'
+import { githubCall, githubClient } from '../lib/github-api.js'
+import { HttpError } from '../lib/retry.js'
 
 export interface PullState {
   number: number
@@ -16,18 +16,11 @@ export async function pullState(
   o: { token: string; owner: string; repo: string; apiUrl?: string },
   number: number
 ): Promise<PullState | undefined> {
-  const octokit = github.getOctokit(o.token, {
-    baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
+  const octokit = await githubClient(o.token, o.apiUrl)
   try {
-    const { data } = await withRetry(`read pull request #${number}`, async () => {
-      try {
-        return await octokit.rest.pulls.get({ owner: o.owner, repo: o.repo, pull_number: number })
-      } catch (e) {
-        const status = (e as { status?: number }).status
-        throw typeof status === 'number' ? new HttpError((e as Error).message, status) : e
-      }
-    })
+    const { data } = await githubCall(`read pull request #${number}`, () =>
+      octokit.rest.pulls.get({ owner: o.owner, repo: o.repo, pull_number: number })
+    )
     return {
       number,
       state: data.state === 'closed' ? 'closed' : 'open',

@@ -4,8 +4,8 @@
 // DELETE; a version is removed through this API, which needs admin rights on the package (GITHUB_TOKEN gets them
 // when the package gives the workflow's repository the Admin role under "Manage Actions access"; otherwise a
 // token with delete:packages).
-import * as github from '@actions/github'
-import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
+import { githubCall, githubClient, type Octokit } from '../lib/github-api.js'
+import { HttpError, type RetryOptions } from '../lib/retry.js'
 import { maskSecret } from '../lib/secrets.js'
 
 export interface PackageVersion {
@@ -44,15 +44,12 @@ export function packageOf(repository: string): { owner: string; name: string } {
 }
 
 export class PackagesApi {
-  private readonly octokit: ReturnType<typeof github.getOctokit>
+  private client?: Promise<Octokit>
   private ownerType?: 'org' | 'user'
 
   constructor(private readonly o: PackagesApiOptions) {
     maskSecret(o.token)
     this.ownerType = o.ownerType
-    this.octokit = github.getOctokit(o.token, {
-      baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
-    })
   }
 
   private base(type: 'org' | 'user', name: string): string {
@@ -60,28 +57,11 @@ export class PackagesApi {
     return `/${type === 'org' ? 'orgs' : 'users'}/${owner}/packages/container/${encodeURIComponent(name)}`
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(
-      what,
-      async () => {
-        try {
-          return await fn()
-        } catch (e) {
-          const err = e as {
-            status?: number
-            message?: string
-            response?: { headers?: Record<string, string> }
-          }
-          if (typeof err?.status !== 'number') throw e
-          throw new HttpError(
-            `${what}: HTTP ${err.status} ${err.message ?? ''}`.trim(),
-            err.status,
-            parseRetryAfter(err.response?.headers?.['retry-after'])
-          )
-        }
-      },
-      this.o.retry
-    )
+  /** One call under the retry policy, with this token's Octokit (made on the first call). */
+  private async call<T>(what: string, fn: (octokit: Octokit) => Promise<T>): Promise<T> {
+    this.client ??= githubClient(this.o.token, this.o.apiUrl)
+    const octokit = await this.client
+    return githubCall(what, () => fn(octokit), this.o.retry)
   }
 
   private permissionError(what: string, e: HttpError): Error {
@@ -99,8 +79,8 @@ export class PackagesApi {
     for (const type of types) {
       const what = `list versions of package ${this.o.owner}/${name}`
       try {
-        const raw = await this.call(what, () =>
-          this.octokit.paginate<RawVersion>(`GET ${this.base(type, name)}/versions`, { per_page: 100 })
+        const raw = await this.call(what, octokit =>
+          octokit.paginate<RawVersion>(`GET ${this.base(type, name)}/versions`, { per_page: 100 })
         )
         this.ownerType = type
         return raw.map(v => ({
@@ -128,7 +108,7 @@ export class PackagesApi {
     if (!this.ownerType) await this.listVersions(name)
     const what = `delete package ${this.o.owner}/${name}`
     try {
-      await this.call(what, () => this.octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}`))
+      await this.call(what, octokit => octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}`))
       return 'deleted'
     } catch (e) {
       if (e instanceof HttpError && e.status === 404) return 'absent'
@@ -143,8 +123,8 @@ export class PackagesApi {
     if (!this.ownerType) await this.listVersions(name)
     const what = `delete version ${version.id} (${version.digest}) of package ${this.o.owner}/${name}`
     try {
-      await this.call(what, () =>
-        this.octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}/versions/${version.id}`)
+      await this.call(what, octokit =>
+        octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}/versions/${version.id}`)
       )
       return 'deleted'
     } catch (e) {

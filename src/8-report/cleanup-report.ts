@@ -3,12 +3,11 @@
 // The comments are the ones the publishing jobs wrote (src/8-report/pr-comment.ts: one per workflow and job,
 // found by its marker); each keeps its marker, so a later preview run of a reopened PR updates it again.
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import { cell, code } from './markdown.js'
 import { commentMarker } from './pr-comment.js'
 import { tokenLogin, upsertPrComment, type UpsertResult } from './sticky-comment.js'
 import type { ImageCleanup } from '../7-publish/preview-cleanup.js'
-import { withRetry } from '../lib/retry.js'
+import { githubCall, githubClient } from '../lib/github-api.js'
 
 /** The job summary of a clean-up run. */
 export function renderCleanupSummary(
@@ -108,12 +107,10 @@ export interface MarkRemovedOptions {
  * were removed. No preview comment: nothing is written. A token that may not comment gets a notice, not a failure.
  */
 export async function markPreviewsRemoved(o: MarkRemovedOptions): Promise<UpsertResult[]> {
-  const octokit = github.getOctokit(o.token, {
-    baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
+  const octokit = await githubClient(o.token, o.apiUrl)
   let comments: { body?: string | null; user?: { login?: string } | null }[]
   try {
-    comments = await withRetry(`list comments of #${o.number}`, () =>
+    comments = await githubCall(`list comments of #${o.number}`, () =>
       octokit.paginate(octokit.rest.issues.listComments, {
         owner: o.owner,
         repo: o.repo,

@@ -7,7 +7,8 @@
 // Fork PRs get no API call (their token is read-only anyway); a token without `pull-requests: write` (403) is a
 // notice, never a failure: the images were published either way.
 import * as core from '@actions/core'
-import { HttpError, parseRetryAfter, withRetry, type RetryOptions } from '../lib/retry.js'
+import { githubCall, githubClient, type Octokit } from '../lib/github-api.js'
+import { HttpError, type RetryOptions } from '../lib/retry.js'
 
 export interface UpsertOptions {
   token: string
@@ -27,33 +28,6 @@ export interface UpsertOptions {
 export type UpsertResult =
   | { action: 'created' | 'updated' | 'unchanged'; id: number; url?: string }
   | { action: 'skipped'; reason: string }
-
-/** Turns Octokit's RequestError into the HttpError the retry policy understands. */
-function asHttpError(e: unknown): unknown {
-  const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> } }
-  if (typeof err?.status !== 'number') return e
-  return new HttpError(
-    err.message ?? `HTTP ${err.status}`,
-    err.status,
-    parseRetryAfter(err.response?.headers?.['retry-after'])
-  )
-}
-
-async function call<T>(what: string, fn: () => Promise<T>, retry?: RetryOptions): Promise<T> {
-  return withRetry(
-    what,
-    async () => {
-      try {
-        return await fn()
-      } catch (e) {
-        throw asHttpError(e)
-      }
-    },
-    retry
-  )
-}
-
-type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>
 
 /** The login the token acts as; undefined when GitHub tells neither through GraphQL nor through GET /user. */
 export async function tokenLogin(octokit: Octokit): Promise<string | undefined> {
@@ -78,14 +52,10 @@ export async function upsertPrComment(o: UpsertOptions): Promise<UpsertResult> {
     core.notice(reason)
     return { action: 'skipped', reason }
   }
-  // Loaded here: only a pull-request run with something to show pays for Octokit.
-  const github = await import('@actions/github')
-  const octokit = github.getOctokit(o.token, {
-    baseUrl: o.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com'
-  })
+  const octokit = await githubClient(o.token, o.apiUrl)
   const where = { owner: o.owner, repo: o.repo, issue_number: o.number }
   try {
-    const comments = await call(
+    const comments = await githubCall(
       `list comments of #${o.number}`,
       () => octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 }),
       o.retry
@@ -104,7 +74,7 @@ export async function upsertPrComment(o: UpsertOptions): Promise<UpsertResult> {
     }
     if (existing) {
       if (existing.body === o.body) return { action: 'unchanged', id: existing.id, url: existing.html_url }
-      const res = await call(
+      const res = await githubCall(
         `update comment ${existing.id}`,
         () =>
           octokit.rest.issues.updateComment({
@@ -117,7 +87,7 @@ export async function upsertPrComment(o: UpsertOptions): Promise<UpsertResult> {
       )
       return { action: 'updated', id: res.data.id, url: res.data.html_url }
     }
-    const res = await call(
+    const res = await githubCall(
       `comment on #${o.number}`,
       () => octokit.rest.issues.createComment({ ...where, body: o.body }),
       o.retry

@@ -3,8 +3,8 @@
 // digest with a SLSA v1 build-provenance predicate of this workflow run (the shape actions/attest-build-provenance
 // writes), signed keyless like the image signatures (same certificate), and stored through the attestations API
 // (`POST /repos/{owner}/{repo}/attestations`, needs `permissions: attestations: write`).
-import * as github from '@actions/github'
 import type { RunContext } from '../../1-context/context.js'
+import { githubClient } from '../../lib/github-api.js'
 import { IN_TOTO_STATEMENT } from './format.js'
 
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1'
@@ -63,7 +63,7 @@ export async function writeGitHubAttestation(
   bundle: Buffer
 ): Promise<number> {
   if (!token) throw new Error('github-attestations needs github-token (with attestations: write).')
-  const octokit = github.getOctokit(token, { baseUrl: ctx.apiUrl || 'https://api.github.com' })
+  const octokit = await githubClient(token, ctx.apiUrl)
   try {
     const res = await octokit.request('POST /repos/{owner}/{repo}/attestations', {
       owner: ctx.repository.owner,
