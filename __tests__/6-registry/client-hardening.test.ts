@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type http from 'node:http'
 import { RegistryClient, type RegistryClientOptions } from '../../src/6-registry/client.js'
+import { memoryBlob } from '../../src/6-registry/upload.js'
 import { fakeServer, json, type FakeServer } from '../helpers/fake-server.js'
 
 const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
@@ -89,6 +90,19 @@ describe('credentials stay with the origin that asked for them', () => {
     expect(await client().pushBlob(`${a.host}/team/app`, blob)).toBe('uploaded')
     expect(b.seen).toHaveLength(1)
     expect(b.seen[0]).toMatchObject({ method: 'PUT', authorization: undefined, body: bytes })
+  })
+
+  it('a blob held in memory goes up the same way, its bytes in the PUT', async () => {
+    const bytes = Buffer.from('{"config":true}')
+    basicAuth((req, res) => {
+      if (req.method === 'HEAD') return res.writeHead(404).end()
+      res.writeHead(202, { location: `${b.origin}/upload/2` })
+      res.end()
+    })
+    b.handle((_req, res) => res.writeHead(201, { 'docker-content-digest': sha256(bytes) }).end())
+    expect(await client().pushBlob(`${a.host}/team/app`, memoryBlob(bytes))).toBe('uploaded')
+    expect(b.seen[0]).toMatchObject({ method: 'PUT', body: bytes })
+    expect(b.seen[0].path).toContain(`digest=${encodeURIComponent(sha256(bytes))}`)
   })
 
   it('a redirect to another origin is followed without credentials', async () => {

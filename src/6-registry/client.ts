@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto'
 import { uploadBlob, uploadManifest, type BlobSource, type RegistryTransport } from './upload.js'
 import { withRetry, type RetryOptions } from '../lib/retry.js'
 import { ALL_MANIFEST_TYPES, type Descriptor, type Manifest, type ManifestJson } from './manifest.js'
-import { deleteManifest, listReferrers, probeDelete, tryDeleteManifest, type DeleteResult } from './delete.js'
+import { deleteManifest, probeDelete, tryDeleteManifest, type DeleteResult } from './delete.js'
+import { referrersFromApi } from './referrers-api.js'
 import { imageName, parseImageRef, type ImageRef } from './reference.js'
 import type { CredentialSource, Credentials } from './auth.js'
 import { NetworkError, operation, Transport } from './transport.js'
@@ -228,9 +229,9 @@ export class RegistryClient {
     return probeDelete(this.transport, toRef(image))
   }
 
-  /** Digests of a manifest's referrers from the OCI referrers API; undefined when the registry has no such API. */
+  /** A manifest's referrers from the OCI referrers API; undefined when the registry has no such API (see referrers-api.ts). */
   async referrers(image: string | ImageRef, digest: string): Promise<Descriptor[] | undefined> {
-    return listReferrers(this.transport, toRef(image), digest)
+    return referrersFromApi(this.transport, toRef(image), digest)
   }
 
   /** GET or HEAD of the manifest a reference names (its digest, else its tag, else `latest`). */

@@ -1,11 +1,9 @@
-// Removing manifests through the distribution API (https://distribution.github.io/distribution/spec/api/#deleting-an-image)
-// and finding what refers to a manifest (OCI referrers, https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers).
+// Removing manifests through the distribution API (https://distribution.github.io/distribution/spec/api/#deleting-an-image).
 // Registries may refuse deletes altogether: distribution answers 405 UNSUPPORTED unless its config has
 // `storage.delete.enabled: true`, and many hosted registries only delete through their own API (GitHub Packages,
 // ECR). A DELETE of a digest that no manifest can have tells which it is without touching anything, so a
 // clean-up probes first and stops before its first change on a registry that refuses.
 import { HttpError } from '../lib/retry.js'
-import { MEDIA_TYPES, type Descriptor, type ManifestJson } from './manifest.js'
 import { imageName, type ImageRef } from './reference.js'
 import type { RegistryTransport } from './upload.js'
 
@@ -111,40 +109,4 @@ export async function tryDeleteManifest(
     if (e instanceof DeleteRefusedError || (e instanceof HttpError && e.status === 400)) return 'unsupported'
     throw e
   }
-}
-
-/**
- * The referrers of a manifest from `GET /v2/<name>/referrers/<digest>` (OCI distribution 1.1). A registry that
- * implements it answers an image index, empty when nothing refers; anything else (distribution 2.8 answers a
- * plain-text 404) means the API is absent and referrers live under `sha256-<hex>` fallback tags instead.
- */
-export async function listReferrers(
-  t: RegistryTransport,
-  ref: ImageRef,
-  digest: string
-): Promise<Descriptor[] | undefined> {
-  const url = `${t.repositoryUrl(ref)}/referrers/${digest}`
-  return t.attempt(`list referrers of ${imageName(ref)}@${digest}`, ref, async () => {
-    let res: Response
-    try {
-      res = await t.request('GET', url, ref, { accept: MEDIA_TYPES.ociIndex })
-    } catch (e) {
-      // Registries without the API may also answer 400 or 405 to the unknown route.
-      if (e instanceof HttpError && (e.status === 400 || e.status === 405)) return undefined
-      throw e
-    }
-    const type = res.headers.get('content-type')?.split(';')[0].trim() ?? ''
-    if (res.status === 404 || type !== MEDIA_TYPES.ociIndex) {
-      await res.body?.cancel()
-      return undefined
-    }
-    const index = (await res.json()) as ManifestJson
-    return index.manifests ?? []
-  })
-}
-
-/** The subject a `sha256-<hex>` referrers fallback tag (or cosign's `sha256-<hex>.sig|.att|.sbom`) belongs to. */
-export function fallbackTagSubject(tag: string): string | undefined {
-  const m = /^sha256-([0-9a-f]{64})(?:\.[a-z]+)?$/.exec(tag)
-  return m ? `sha256:${m[1]}` : undefined
 }

@@ -10,6 +10,13 @@ export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
 } as const
 
+/** The OCI empty descriptor (image-spec 1.1, the content `{}`): the config and layer of artifact manifests. */
+export const EMPTY_DESCRIPTOR = {
+  mediaType: 'application/vnd.oci.empty.v1+json',
+  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+  size: 2
+} as const
+
 export const ALL_MANIFEST_TYPES = [
   MEDIA_TYPES.ociIndex,
   MEDIA_TYPES.dockerList,

@@ -6,27 +6,12 @@
 //   - registries without it (a 404 there, e.g. docker-registry 2.8) get the referrers tag schema: an OCI index
 //     tagged `sha256-<hex of the subject digest>` listing every referrer, which each writer reads, extends and
 //     PUTs back (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#referrers-tag-schema).
-// Listing reads the API first and the fallback tag on a 404, as cosign does. The PR-preview clean-up deletes
-// signatures through `listReferrers` and `detachFromTagSchema`.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+// Listing reads the API first and the fallback tag on a 404, as cosign does (the API call and the tag's name
+// are referrers-api.ts's, which the preview clean-up's walk uses too).
 import type { RegistryClient } from './client.js'
-import { MEDIA_TYPES, type Descriptor, type ManifestJson } from './manifest.js'
-import { sha256 } from './upload.js'
-
-/** The empty config descriptor of artifact manifests (`{}`). */
-export const EMPTY_CONFIG = {
-  mediaType: 'application/vnd.oci.empty.v1+json',
-  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
-  size: 2
-} as const
-
-/** The referrers tag schema's tag for a subject digest: `sha256:ab…` → `sha256-ab…`. */
-export function referrersTag(digest: string): string {
-  if (!/^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) throw new Error(`Not a digest: '${digest}'`)
-  return digest.replace(':', '-')
-}
+import { EMPTY_DESCRIPTOR, MEDIA_TYPES, type Descriptor, type ManifestJson } from './manifest.js'
+import { referrersTag } from './referrers-api.js'
+import { memoryBlob, sha256 } from './upload.js'
 
 export interface Referrers {
   /** Where the list came from: the registry's referrers API, or the fallback tag. */
@@ -73,7 +58,7 @@ export function referrerManifest(subject: Descriptor, artifact: ReferrerArtifact
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
     artifactType: artifact.artifactType,
-    config: { ...EMPTY_CONFIG },
+    config: { ...EMPTY_DESCRIPTOR },
     layers: [layer],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations: artifact.annotations
@@ -84,20 +69,6 @@ export function referrerManifest(subject: Descriptor, artifact: ReferrerArtifact
 export function withReferrer(index: ManifestJson | undefined, entry: Descriptor): ManifestJson {
   const kept = (index?.manifests ?? []).filter(m => m.digest !== entry.digest)
   return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...kept, entry] }
-}
-
-/** Uploads small in-memory blobs through the client's file-based upload. */
-async function pushBlobs(client: RegistryClient, image: string, blobs: Buffer[]): Promise<void> {
-  const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'referrer-'))
-  try {
-    for (const [i, bytes] of blobs.entries()) {
-      const file = path.join(dir, String(i))
-      await writeFile(file, bytes)
-      await client.pushBlob(image, { digest: sha256(bytes), size: bytes.length, path: file })
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
 }
 
 /**
@@ -111,7 +82,7 @@ export async function attachReferrer(
   subject: Descriptor,
   artifact: ReferrerArtifact
 ): Promise<{ descriptor: Descriptor; source: Referrers['source'] }> {
-  await pushBlobs(client, image, [Buffer.from('{}'), artifact.payload])
+  for (const bytes of [Buffer.from('{}'), artifact.payload]) await client.pushBlob(image, memoryBlob(bytes))
   const manifest = referrerManifest(subject, artifact)
   const raw = Buffer.from(JSON.stringify(manifest))
   const digest = await client.pushManifest(image, sha256(raw), { mediaType: MEDIA_TYPES.ociManifest, raw })
@@ -130,31 +101,4 @@ export async function attachReferrer(
     raw: Buffer.from(JSON.stringify(index))
   })
   return { descriptor, source: 'tag-schema' }
-}
-
-/**
- * Removes referrers from a subject's fallback index (the tag schema); the index tag is deleted by the caller when
- * nothing is left (`remaining` is 0). Registries with the referrers API drop a referrer when its manifest is
- * deleted, so there is nothing to do for them.
- */
-export async function detachFromTagSchema(
-  client: RegistryClient,
-  image: string,
-  subjectDigest: string,
-  referrerDigests: string[]
-): Promise<{ remaining: number }> {
-  const tag = referrersTag(subjectDigest)
-  const current = (await client.getManifest(`${image}:${tag}`))?.json
-  if (!current) return { remaining: 0 }
-  const drop = new Set(referrerDigests)
-  const manifests = (current.manifests ?? []).filter(m => !drop.has(m.digest))
-  if (manifests.length === (current.manifests ?? []).length) return { remaining: manifests.length }
-  if (manifests.length) {
-    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }
-    await client.pushManifest(image, tag, {
-      mediaType: MEDIA_TYPES.ociIndex,
-      raw: Buffer.from(JSON.stringify(index))
-    })
-  }
-  return { remaining: manifests.length }
 }

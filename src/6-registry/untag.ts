@@ -4,28 +4,16 @@
 // deletes by digest: the tag goes with it, the manifest the tag used to name stays with its other tags. This is
 // how regclient's `tag delete` works on registries without tag deletion.
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import type { RegistryClient } from './client.js'
-import { MEDIA_TYPES } from './manifest.js'
-import { sha256 } from './upload.js'
+import { EMPTY_DESCRIPTOR, MEDIA_TYPES } from './manifest.js'
+import { memoryBlob } from './upload.js'
 
-/** The OCI empty descriptor's content (image-spec 1.1 `application/vnd.oci.empty.v1+json`). */
-const EMPTY = Buffer.from('{}')
 export const PLACEHOLDER_ARTIFACT_TYPE = 'application/vnd.blacklake.multiarch-action.untag.v1+json'
 
 /** Points `image:tag` at a fresh placeholder manifest; returns the placeholder's digest, to delete next. */
 export async function pushPlaceholder(client: RegistryClient, image: string, tag: string): Promise<string> {
-  const empty = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(EMPTY), size: EMPTY.length }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'untag-'))
-  try {
-    const file = path.join(dir, 'empty.json')
-    await writeFile(file, EMPTY)
-    await client.pushBlob(image, { digest: empty.digest, size: empty.size, path: file })
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+  await client.pushBlob(image, memoryBlob(Buffer.from('{}')))
+  const empty = { ...EMPTY_DESCRIPTOR }
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,

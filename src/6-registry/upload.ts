@@ -21,17 +21,20 @@ export interface RegistryTransport {
   attempt<T>(what: string, ref: ImageRef, fn: () => Promise<T>): Promise<T>
 }
 
-/** A blob to upload: its digest, size and the file holding its bytes. */
-export interface BlobSource {
-  digest: string
-  size: number
-  path: string
-}
+/** A blob to upload: its digest, size and the file holding its bytes, or the bytes (a small blob made here). */
+export type BlobSource = { digest: string; size: number } & ({ path: string } | { bytes: Buffer })
 
 /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. */
 export const MONOLITHIC_MAX = 32 * 1024 * 1024
 
 export const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+
+/** A blob held in memory (a config, a signature bundle), ready to upload. */
+export const memoryBlob = (bytes: Buffer): BlobSource => ({
+  digest: sha256(bytes),
+  size: bytes.length,
+  bytes
+})
 
 /** The upload URL a registry answered with (Location, possibly relative). */
 function uploadLocation(res: Response, base: string): string {
@@ -54,7 +57,8 @@ function checkBlob(res: Response, digest: string): 'uploaded' {
 
 /**
  * Uploads one blob unless the repository already has it (HEAD first). Small blobs go up in one PUT, larger
- * ones in PATCH chunks of `chunkSize`; the bytes stream from the file. The whole upload is retried.
+ * ones in PATCH chunks of `chunkSize`; the bytes stream from the file (or come from memory). The whole upload is
+ * retried.
  */
 export async function uploadBlob(
   t: RegistryTransport,
@@ -71,7 +75,9 @@ export async function uploadBlob(
     await start.body?.cancel()
     let location = uploadLocation(start, base)
     const stream = (from: number, to: number) => () =>
-      Readable.toWeb(createReadStream(blob.path, { start: from, end: to })) as ReadableStream
+      'bytes' in blob
+        ? new Uint8Array(blob.bytes.subarray(from, to + 1))
+        : (Readable.toWeb(createReadStream(blob.path, { start: from, end: to })) as ReadableStream)
     const octets = { 'content-type': 'application/octet-stream' }
     if (blob.size <= chunkSize) {
       const put = await t.request('PUT', withDigest(location, blob.digest), ref, {

@@ -6,7 +6,7 @@
 // Everything any other tag reaches the same way stays: a preview digest later released as `v1.2.3` keeps its
 // images, attestations and signatures, and only loses its preview tags (see src/6-registry/untag.ts).
 import { describeIndex, platformOf, type Descriptor, type ManifestJson } from '../6-registry/manifest.js'
-import { fallbackTagSubject } from '../6-registry/delete.js'
+import { fallbackTagSubject } from '../6-registry/referrers-api.js'
 
 /** What the walk reads of one repository (a registry's API, or GitHub Packages plus the registry). */
 export interface RepositoryView {
