@@ -4,8 +4,13 @@
 // `plan`, the plan sub-action's matrix and document, and the main action's override file (a dry run prints it).
 import { describe, expect, it } from '@jest/globals'
 import { parseDefinition } from '../../src/3-plan/definition.js'
-import { overrideFile, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
-import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap } from '../../src/3-plan/matrix.js'
+import {
+  NO_BUILD_PLAN_OPTIONS,
+  overrideFile,
+  planTargets,
+  type PlanOptions
+} from '../../src/3-plan/targets.js'
+import { buildMatrix, parseRunnerMap } from '../../src/3-plan/matrix.js'
 import { planDocument, plannedTags } from '../../src/3-plan/document.js'
 import { parseTargetImages, parseVariants } from '../../src/1-context/bake-inputs.js'
 import { splitList } from '../../src/lib/list.js'
@@ -35,7 +40,7 @@ function options(c: CorpusCase, run: CaseRun): PlanOptions {
     labels: [],
     annotations: [],
     push: true,
-    ...MATRIX_PLAN_OPTIONS,
+    ...NO_BUILD_PLAN_OPTIONS,
     requested: c.targets ?? ['default'],
     variants: parseVariants(i.variants ?? ''),
     localPlatform: () => LOCAL

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseDefinition } from '../../src/3-plan/definition.js'
-import { planTargets } from '../../src/3-plan/targets.js'
+import { NO_BUILD_PLAN_OPTIONS, planTargets } from '../../src/3-plan/targets.js'
 import {
   parsePlanDocument,
   planDocument,
@@ -10,7 +10,6 @@ import {
   plannedTags,
   PLAN_SCHEMA
 } from '../../src/3-plan/document.js'
-import { MATRIX_PLAN_OPTIONS } from '../../src/3-plan/matrix.js'
 import { computeMeta, BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS } from '../../src/2-tags/index.js'
 import type { RunContext } from '../../src/1-context/context.js'
 
@@ -40,7 +39,7 @@ const plans = planTargets(def, {
   labels: meta.labels,
   annotations: meta.annotations,
   push: true,
-  ...MATRIX_PLAN_OPTIONS
+  ...NO_BUILD_PLAN_OPTIONS
 })
 const doc = planDocument(
   meta,
@@ -95,7 +94,7 @@ describe('variants through the plan document', () => {
       labels: meta.labels,
       annotations: meta.annotations,
       push: true,
-      ...MATRIX_PLAN_OPTIONS,
+      ...NO_BUILD_PLAN_OPTIONS,
       variants: { worker: { prefix: '', suffix: '-worker' } }
     })
     const d = parsePlanDocument(

@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseDefinition } from '../../src/3-plan/definition.js'
-import { planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
+import { NO_BUILD_PLAN_OPTIONS, planTargets, type PlanOptions } from '../../src/3-plan/targets.js'
 import {
   buildMatrix,
   DEFAULT_RUNNERS,
-  MATRIX_PLAN_OPTIONS,
   MAX_MATRIX_JOBS,
   parseRunnerMap,
   slugOf
@@ -24,7 +23,7 @@ const options: PlanOptions = {
   labels: [],
   annotations: [],
   push: true,
-  ...MATRIX_PLAN_OPTIONS
+  ...NO_BUILD_PLAN_OPTIONS
 }
 const plans = (o: Partial<PlanOptions> = {}) => planTargets(def, { ...options, ...o })
 

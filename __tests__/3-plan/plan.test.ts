@@ -1,5 +1,12 @@
-import { describe, expect, it } from '@jest/globals'
-import { bakeInvocation, bakeVariables, describeDefinition } from '../../src/3-plan/plan.js'
+import { describe, expect, it, jest } from '@jest/globals'
+import { parseDefinition } from '../../src/3-plan/definition.js'
+import {
+  bakeInvocation,
+  bakeVariables,
+  describeDefinition,
+  imageTargetsOf,
+  imagePrefixOf
+} from '../../src/3-plan/plan.js'
 import { parseInputs, type InputName } from '../../src/1-context/inputs.js'
 import type { RunContext } from '../../src/1-context/context.js'
 
@@ -66,5 +73,30 @@ describe('the bake invocation', () => {
     expect(describeDefinition(inputs({ source: 'https://x.io/r.git' }), [])).toBe(
       'remote definition https://x.io/r.git'
     )
+  })
+})
+
+describe('the images of a definition, as the preview clean-up names them', () => {
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  const definition = parseDefinition(
+    JSON.stringify({
+      target: {
+        api: { context: '.', dockerfile: 'Dockerfile', tags: ['localhost:5000/team/api:dev'] },
+        worker: { context: '.', dockerfile: 'Dockerfile' },
+        'worker-debug': { context: '.', dockerfile: 'Dockerfile', tags: ['localhost:5000/team/api:debug'] },
+        docs: { context: '.', dockerfile: 'Dockerfile', output: [{ type: 'local', dest: 'site' }] }
+      }
+    })
+  )
+
+  it('names each image target as the main action does, once per image; other targets have no image', () => {
+    const prefix = imagePrefixOf(inputs({}), ctx)
+    const o = { registry: 'ghcr.io', imagePrefix: prefix, images: {} }
+    expect(imageTargetsOf(definition, ['api', 'worker', 'worker-debug', 'docs'], o)).toEqual([
+      { target: 'api', image: 'localhost:5000/team/api' },
+      { target: 'worker', image: 'ghcr.io/acme/worker' }
+    ])
+    const docsOnly = parseDefinition(JSON.stringify({ target: { docs: definition.target.docs } }))
+    expect(imageTargetsOf(docsOnly, ['docs'], o)).toEqual([])
   })
 })

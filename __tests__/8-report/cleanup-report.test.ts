@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { commentMarker, defaultMarkerKey, renderComment } from '../../src/8-report/pr-comment.js'
 import {
   previewCommentKey,
+  removedOutput,
   renderCleanupSummary,
   renderRemovedComment
 } from '../../src/8-report/cleanup-report.js'
@@ -111,5 +112,32 @@ describe('renderRemovedComment', () => {
     )
     expect(body).toContain('<code>pr-42-0123456</code> removed from images that stay')
     expect(renderRemovedComment(marker, 7, [], { merged: false })).toContain('#7 was closed without merging')
+  })
+})
+
+describe('the removed output', () => {
+  it('per image: the preview tags, the manifests deleted and the tags removed from kept manifests', () => {
+    expect(removedOutput([result()], false)).toEqual({
+      'ghcr.io/blacklake/api': {
+        tags: ['pr-42', 'pr-42-0123456', 'pr-42-d64f13d'],
+        deleted: [API, AMD64],
+        untagged: ['pr-42-0123456']
+      }
+    })
+  })
+
+  it('a dry run lists what would go; an image with nothing to do is left out', () => {
+    const dry = result({ removed: [], untagged: [] })
+    const nothing = result({
+      image: 'ghcr.io/blacklake/ui',
+      plan: { previewTags: [], remove: [], untag: [] }
+    })
+    expect(removedOutput([dry, nothing], true)).toEqual({
+      'ghcr.io/blacklake/api': {
+        tags: ['pr-42', 'pr-42-0123456', 'pr-42-d64f13d'],
+        deleted: [API, AMD64],
+        untagged: ['pr-42-0123456']
+      }
+    })
   })
 })

@@ -27,6 +27,12 @@ export function isForkPullRequest(ctx: RunContext): boolean {
   return String(head).toLowerCase() !== String(base).toLowerCase()
 }
 
+/** The pull request number of a pull_request(_target) event, if any. */
+export function pullRequestNumber(ctx: RunContext): number | undefined {
+  const n = Number(ctx.payload?.pull_request?.number ?? ctx.payload?.number)
+  return /^pull_request/.test(ctx.eventName) && Number.isInteger(n) && n > 0 ? n : undefined
+}
+
 /** What a real run would do; a dry run plans with this decision and then builds nothing. */
 export function decidePush(mode: PushMode, ctx: RunContext): PushDecision {
   if (mode === 'true') return { push: true, reason: 'push: true' }

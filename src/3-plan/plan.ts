@@ -9,13 +9,21 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { printDefinition, type BakeDefinition, type BakeInvocation } from './definition.js'
-import { labelMap, planTargets, type PlanOptions, type TargetPlan } from './targets.js'
+import {
+  labelMap,
+  NO_BUILD_PLAN_OPTIONS,
+  planTarget,
+  planTargets,
+  type PlanOptions,
+  type TargetPlan
+} from './targets.js'
 import { ghaAvailable } from './cache.js'
 import { isDefaultBranch, type RepoInfo, type RunContext } from '../1-context/context.js'
 import type { Inputs } from '../1-context/inputs.js'
 import { splitList } from '../lib/list.js'
 import type { PushDecision } from '../1-context/push-decision.js'
 import { assertFinalDefinition } from './secret-guard.js'
+import { classifyTargets } from './selection.js'
 import { fsGrants } from './entitlements.js'
 import type { MetaResult } from '../2-tags/index.js'
 
@@ -109,6 +117,42 @@ export function imageOptions(inputs: Inputs, ctx: RunContext, meta: MetaResult, 
     requested: inputs.targets,
     variants: inputs.variants
   }
+}
+
+/**
+ * The images of the requested image targets, named as the main action names them (tags, platforms, cache and
+ * attestations play no part), one entry per image: what the preview clean-up cleans. Targets with no image
+ * (declared local outputs, `call` checks, stages reached through `target:` contexts) are left out, as the main
+ * action leaves them.
+ */
+export function imageTargetsOf(
+  definition: BakeDefinition,
+  requested: string[],
+  o: Pick<PlanOptions, 'registry' | 'imagePrefix' | 'images'>
+): { target: string; image: string }[] {
+  const roles = classifyTargets(definition, requested.length ? requested : ['default'])
+  const out: { target: string; image: string }[] = []
+  for (const [name, t] of Object.entries(definition.target)) {
+    const options = { ...o, platforms: [], tagNames: [], labels: [], annotations: [], push: false }
+    const plan = planTarget(name, t, { ...options, ...NO_BUILD_PLAN_OPTIONS }, roles.get(name))
+    if (!plan.producesImage) core.info(`${name}: not an image (${plan.skipReason}); nothing to clean`)
+    else if (!out.some(x => x.image === plan.image)) out.push({ target: name, image: plan.image })
+  }
+  for (const x of out) core.info(`${x.target}: ${x.image}`)
+  return out
+}
+
+/** The bake definition these inputs name (`bake --print`), and the images of its image targets (imageTargetsOf). */
+export async function planImageNames(
+  inputs: Inputs,
+  ctx: RunContext
+): Promise<{ target: string; image: string }[]> {
+  const { definition } = await printDefinition(bakeInvocation(inputs, ctx, ''))
+  return imageTargetsOf(definition, inputs.targets, {
+    registry: inputs.registry,
+    imagePrefix: imagePrefixOf(inputs, ctx),
+    images: inputs.images
+  })
 }
 
 export interface BuildPlanOptions {

@@ -84,6 +84,21 @@ export interface PlanOptions extends NamingOptions {
   localPlatform?: () => string
 }
 
+/**
+ * The plan options of a plan that builds nothing itself and needs only image names, platforms and tags: no cache
+ * entries, no attestations. The plan sub-action's (its build legs decide those with their own inputs) and the
+ * preview clean-up's.
+ */
+export const NO_BUILD_PLAN_OPTIONS = {
+  cache: 'none',
+  cacheScope: '',
+  cacheWrite: false,
+  ghaAvailable: false,
+  pushByDigest: true,
+  sbom: { enabled: false },
+  provenance: { enabled: false }
+} as const
+
 export function attestations(push: boolean, sbom: Sbom, provenance: Provenance): string[] {
   // The exporters of a build-only run cannot hold attestations, so they are disabled explicitly (buildx
   // would otherwise add a min provenance of its own).

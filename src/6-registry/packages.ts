@@ -7,6 +7,16 @@
 import { githubCall, githubClient, type Octokit } from '../lib/github-api.js'
 import { HttpError, type RetryOptions } from '../lib/retry.js'
 import { maskSecret } from '../lib/secrets.js'
+import { parseImageRef } from './reference.js'
+
+/** How an image's manifests are deleted: the registry's own API, or the GitHub Packages API (ghcr.io). */
+export type RegistryApi = 'distribution' | 'github-packages'
+
+/** The API that deletes an image's manifests: the one forced, else GitHub Packages for ghcr.io. */
+export function registryApiOf(image: string, forced: 'auto' | RegistryApi = 'auto'): RegistryApi {
+  if (forced !== 'auto') return forced
+  return parseImageRef(image).registry === 'ghcr.io' ? 'github-packages' : 'distribution'
+}
 
 export interface PackageVersion {
   id: number
@@ -133,5 +143,41 @@ export class PackagesApi {
         throw this.permissionError(what, e)
       throw e
     }
+  }
+}
+
+export interface PackagesApiForOptions {
+  token: string
+  apiUrl?: string
+  /** The registry-api input: auto, or one API for every image. */
+  forced?: 'auto' | RegistryApi
+  /** The run's repository owner, and its account type as the event names it (`Organization`, `User`). */
+  repositoryOwner: string
+  repositoryOwnerType?: string
+}
+
+/**
+ * The Packages API of each image deleted through GitHub Packages, one per package owner, made once; undefined for
+ * images deleted through the registry's own API. The event tells the account type of the repository's own owner;
+ * another owner's is found out on the first call.
+ */
+export function packagesApiFor(o: PackagesApiForOptions): (image: string) => PackagesApi | undefined {
+  const apis = new Map<string, PackagesApi>()
+  return image => {
+    if (registryApiOf(image, o.forced) !== 'github-packages') return undefined
+    const { owner } = packageOf(parseImageRef(image).repository)
+    let api = apis.get(owner)
+    if (!api) {
+      const ours = owner.toLowerCase() === o.repositoryOwner.toLowerCase()
+      const type = o.repositoryOwnerType
+      api = new PackagesApi({
+        token: o.token,
+        apiUrl: o.apiUrl,
+        owner,
+        ownerType: ours && type === 'Organization' ? 'org' : ours && type === 'User' ? 'user' : undefined
+      })
+      apis.set(owner, api)
+    }
+    return api
   }
 }

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import type { RegistryClient } from '../6-registry/client.js'
 import type { Descriptor } from '../6-registry/manifest.js'
 import { DeleteRefusedError } from '../6-registry/delete.js'
-import { packageOf, type PackagesApi, type PackageVersion } from '../6-registry/packages.js'
+import { packageOf, type PackagesApi, type PackageVersion, type RegistryApi } from '../6-registry/packages.js'
 import { parseImageRef } from '../6-registry/reference.js'
 import { pushPlaceholder } from '../6-registry/untag.js'
 import { HttpError } from '../lib/retry.js'
@@ -19,7 +19,17 @@ import {
   type RepositoryView
 } from './preview-graph.js'
 
-export type RegistryApi = 'distribution' | 'github-packages'
+/** An image the clean-up looks at: an image target of the bake file, named as the main action names it. */
+export interface CleanupImage {
+  target: string
+  image: string
+}
+
+/** Where the clean-up reads and deletes: the registry, and GitHub Packages for the images it holds. */
+export interface CleanupAccess {
+  client: RegistryClient
+  packagesFor(image: string): PackagesApi | undefined
+}
 
 export interface ImageCleanup {
   target: string
@@ -112,6 +122,39 @@ export async function planImage(o: CleanImageOptions): Promise<ImageCleanup> {
     removed: [],
     untagged: [],
     problems: []
+  }
+}
+
+/** Plans the clean-up of the previews of `numbers` in every image; changes nothing. */
+export async function planImages(
+  images: CleanupImage[],
+  numbers: number[],
+  access: CleanupAccess
+): Promise<ImageCleanup[]> {
+  const out: ImageCleanup[] = []
+  for (const { target, image } of images) {
+    out.push(
+      await planImage({ target, image, numbers, client: access.client, packages: access.packagesFor(image) })
+    )
+  }
+  return out
+}
+
+/**
+ * Before the first change: every image deleted through the registry's API is probed, and a registry that refuses
+ * deletes fails the clean-up with its message, every image marked refused and nothing touched.
+ */
+export async function checkDeletesAllowed(work: ImageCleanup[], client: RegistryClient): Promise<void> {
+  for (const r of work) {
+    if (r.api !== 'distribution') continue
+    try {
+      await client.probeDelete(r.image)
+    } catch (e) {
+      if (!(e instanceof DeleteRefusedError)) throw e
+      for (const x of work) x.refused = true
+      r.problems.push(e.message)
+      throw new Error(`${e.message} Nothing was deleted.`, { cause: e })
+    }
   }
 }
 

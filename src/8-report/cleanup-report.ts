@@ -3,10 +3,13 @@
 // The comments are the ones the publishing jobs wrote (src/8-report/pr-comment.ts: one per workflow and job,
 // found by its marker); each keeps its marker, so a later preview run of a reopened PR updates it again.
 import * as core from '@actions/core'
+import type { RunContext } from '../1-context/context.js'
+import { pullRequestNumber } from '../1-context/push-decision.js'
 import { cell, code } from './markdown.js'
 import { commentMarker } from './pr-comment.js'
 import { tokenLogin, upsertPrComment, type UpsertResult } from './sticky-comment.js'
-import type { ImageCleanup } from '../7-publish/preview-cleanup.js'
+import { hasWork, type ImageCleanup } from '../7-publish/preview-cleanup.js'
+import { previewTagMatcher } from '../7-publish/preview-graph.js'
 import { githubCall, githubClient } from '../lib/github-api.js'
 
 /** The job summary of a clean-up run. */
@@ -53,6 +56,23 @@ export function renderCleanupSummary(
   }
   if (!results.some(r => r.plan.remove.length || r.plan.untag.length)) lines.push('Nothing to remove.', '')
   return lines.join('\n')
+}
+
+/** The `removed` output: per image, the preview tags, the manifests deleted (or to delete) and the tags removed. */
+export function removedOutput(
+  results: ImageCleanup[],
+  dryRun: boolean
+): Record<string, { tags: string[]; deleted: string[]; untagged: string[] }> {
+  const removed: Record<string, { tags: string[]; deleted: string[]; untagged: string[] }> = {}
+  for (const x of results) {
+    if (!hasWork(x)) continue
+    removed[x.image] = {
+      tags: x.plan.previewTags,
+      deleted: (dryRun ? x.plan.remove : x.removed).map(i => i.digest),
+      untagged: dryRun ? x.plan.untag.map(u => u.tag) : x.untagged
+    }
+  }
+  return removed
 }
 
 /** The body that replaces a pull request's preview comment once its previews are gone. */
@@ -142,4 +162,33 @@ export async function markPreviewsRemoved(o: MarkRemovedOptions): Promise<Upsert
     )
   }
   return results
+}
+
+/** Rewrites the preview comments of each cleaned pull request that lost something in this run. */
+export async function commentPreviewsRemoved(o: {
+  ctx: RunContext
+  token: string
+  numbers: number[]
+  results: ImageCleanup[]
+}): Promise<void> {
+  const { ctx } = o
+  const { owner, repo } = ctx.repository
+  const runUrl = ctx.runId ? `${ctx.serverUrl}/${owner}/${repo}/actions/runs/${ctx.runId}` : undefined
+  const merged = pullRequestNumber(ctx) !== undefined ? !!ctx.payload?.pull_request?.merged : undefined
+  for (const n of o.numbers) {
+    const mine = previewTagMatcher([n])
+    const touched = o.results.filter(
+      x => x.plan.previewTags.some(mine) && (x.removed.length || x.untagged.length)
+    )
+    if (!touched.length) continue
+    const results = await markPreviewsRemoved({
+      token: o.token,
+      owner,
+      repo,
+      number: n,
+      apiUrl: ctx.apiUrl,
+      body: marker => renderRemovedComment(marker, n, touched, { runUrl, merged })
+    })
+    for (const c of results) core.info(`#${n}: preview comment ${c.action}`)
+  }
 }

@@ -9,7 +9,7 @@
 // create, so it would report "no attestations found" for these images.
 import * as core from '@actions/core'
 import type { RunContext } from '../1-context/context.js'
-import { isForkPullRequest } from '../1-context/push-decision.js'
+import { isForkPullRequest, pullRequestNumber } from '../1-context/push-decision.js'
 import { tagOf } from '../6-registry/reference.js'
 import type { RunReport } from '../7-publish/results.js'
 import { cell, code } from './markdown.js'
@@ -79,12 +79,6 @@ export function renderComment(
   const body = lines.join('\n')
   // GitHub rejects comments over 65536 characters.
   return body.length > 65000 ? `${body.slice(0, 64900)}\n\n… (truncated; see the job summary)` : body
-}
-
-/** The pull request number of a pull_request(_target) event, if any. */
-export function pullRequestNumber(ctx: RunContext): number | undefined {
-  const n = Number(ctx.payload?.pull_request?.number ?? ctx.payload?.number)
-  return /^pull_request/.test(ctx.eventName) && Number.isInteger(n) && n > 0 ? n : undefined
 }
 
 export interface PreviewCommentOptions {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
 import { maskSecret } from '../../lib/secrets.js'
-import type { RegistryApi } from '../../7-publish/preview-cleanup.js'
+import type { RegistryApi } from '../../6-registry/packages.js'
 
 /** The main action's inputs cleanup shares (same meaning); the rest keep their defaults. */
 export const SHARED_INPUTS: InputName[] = [

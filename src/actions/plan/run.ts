@@ -4,14 +4,14 @@
 // Nothing is built or pushed here.
 import * as core from '@actions/core'
 import { printDefinition } from '../../3-plan/definition.js'
-import { planTargets, type TargetPlan } from '../../3-plan/targets.js'
+import { NO_BUILD_PLAN_OPTIONS, planTargets, type TargetPlan } from '../../3-plan/targets.js'
 import { bakeInvocation, describeDefinition, imageOptions } from '../../3-plan/plan.js'
 import { contextFromWorkflow, fetchRepo, type RunContext } from '../../1-context/context.js'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
 import { decidePush } from '../../1-context/push-decision.js'
 import { cell } from '../../8-report/markdown.js'
 import { resolveMeta } from '../../2-tags/action-tags.js'
-import { buildMatrix, MATRIX_PLAN_OPTIONS, parseRunnerMap, type Matrix } from '../../3-plan/matrix.js'
+import { buildMatrix, parseRunnerMap, type Matrix } from '../../3-plan/matrix.js'
 import { planDocument, type PlanDocument } from '../../3-plan/document.js'
 
 /** The main action's inputs plan reads; the rest keep their defaults. */
@@ -50,7 +50,7 @@ export async function plan(inputs: Inputs, runners: string, ctx: RunContext): Pr
   core.info(`Bake definition: ${describeDefinition(inputs, files)}`)
   const plans = planTargets(definition, {
     ...imageOptions(inputs, ctx, meta, push.push),
-    ...MATRIX_PLAN_OPTIONS
+    ...NO_BUILD_PLAN_OPTIONS
   })
   const matrix = buildMatrix(plans, parseRunnerMap(runners))
   return {
