@@ -2,6 +2,7 @@
 // defaults) plus its own, read once into one typed object.
 import * as core from '@actions/core'
 import { parseInputs, type InputName, type Inputs } from '../../1-context/inputs.js'
+import { parseBoolean } from '../../lib/boolean.js'
 import { maskSecret } from '../../lib/secrets.js'
 import type { RegistryApi } from '../../6-registry/packages.js'
 
@@ -30,13 +31,6 @@ export interface CleanupInputs {
   prComment: boolean
 }
 
-function bool(name: string, value: string, fallback: boolean): boolean {
-  const v = value.trim().toLowerCase()
-  if (v === '') return fallback
-  if (v === 'true' || v === 'false') return v === 'true'
-  throw new Error(`Invalid ${name} '${value}'. Expected true or false.`)
-}
-
 export function parseCleanupInputs(get: (name: string) => string): CleanupInputs {
   const shared = parseInputs(name => (SHARED_INPUTS.includes(name) ? get(name) : ''))
   const pr = get('pull-request').trim()
@@ -52,10 +46,10 @@ export function parseCleanupInputs(get: (name: string) => string): CleanupInputs
     shared,
     pullRequest: pr ? Number(pr) : undefined,
     olderThanDays: Number(days),
-    dryRun: bool('dry-run', get('dry-run'), false),
+    dryRun: parseBoolean('dry-run', get('dry-run'), false),
     registryApi: api as CleanupInputs['registryApi'],
     packagesToken: get('packages-token').trim(),
-    prComment: bool('pr-comment', get('pr-comment'), true)
+    prComment: parseBoolean('pr-comment', get('pr-comment'), true)
   }
   maskSecret(inputs.packagesToken)
   for (const [k, v] of Object.entries(inputs)) {
