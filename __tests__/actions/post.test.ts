@@ -1,3 +1,4 @@
+// The post step (src/actions/post.ts): undoes what main did, each part on its own, and warns instead of failing.
 import { describe, expect, it, jest } from '@jest/globals'
 import { cleanup } from '../../src/actions/post.js'
 import { memoryState, State } from '../../src/lib/state.js'
