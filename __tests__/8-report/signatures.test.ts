@@ -1,7 +1,7 @@
 // The signature pieces of the report: the cosign verify command (summary, PR comment) and the CLI table.
 import { describe, expect, it } from '@jest/globals'
 import { verifyCommand } from '../../src/7-publish/sign/command.js'
-import { signatureSection, verifyTable } from '../../src/8-report/signatures.js'
+import { signatureSection, verifyRows, verifyTable } from '../../src/8-report/signatures.js'
 import { renderComment } from '../../src/8-report/pr-comment.js'
 import { emptyReport, type TargetResult } from '../../src/7-publish/results.js'
 import { renderSummary } from '../../src/8-report/summary.js'
@@ -105,5 +105,45 @@ describe('verifyTable', () => {
       )
     )
     expect(table[2]).toMatch(/linux\/arm64\s+sha256:bebebebebebe\s+unsigned\s+-\s+no\s+yes$/)
+  })
+})
+
+describe('verifyRows', () => {
+  const platform = (p: string, sbom: boolean) => ({
+    platform: p,
+    digest: `sha256:${p === 'linux/amd64' ? 'a' : 'b'}`,
+    verdict: 'verified',
+    identity: 'id',
+    sbom,
+    provenance: true
+  })
+
+  it('the index first, with SBOM and provenance only when every platform has them, then each platform', () => {
+    const rows = verifyRows('r:v1', {
+      reference: 'r:v1',
+      index: { digest: 'sha256:i', verdict: 'verified', identity: 'id' },
+      platforms: [platform('linux/amd64', true), platform('linux/arm64', false)]
+    })
+    expect(rows.map(r => [r.platform, r.sbom, r.provenance])).toEqual([
+      ['index', false, true],
+      ['linux/amd64', true, true],
+      ['linux/arm64', false, true]
+    ])
+    const bare = verifyRows('r:v1', {
+      reference: 'r:v1',
+      index: { digest: 'sha256:i', verdict: 'no signatures found', identity: '' },
+      platforms: []
+    })
+    expect(bare).toEqual([
+      {
+        reference: 'r:v1',
+        platform: 'index',
+        digest: 'sha256:i',
+        signature: 'no signatures found',
+        identity: '',
+        sbom: false,
+        provenance: false
+      }
+    ])
   })
 })

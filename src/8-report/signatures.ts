@@ -2,6 +2,7 @@
 // issuer from the certificate the run got, or the key), in the job summary and the PR comment; and the CLI's
 // `verify` table.
 import type { TargetSignature } from '../7-publish/sign/command.js'
+import type { ImageVerification } from '../7-publish/sign/verify-images.js'
 
 /** The summary's signature block: one command per signed image; [] when nothing was signed. */
 export function signatureSection(targets: { target: string; signature?: TargetSignature }[]): string[] {
@@ -29,6 +30,31 @@ export interface VerifyRow {
   identity: string
   sbom: boolean
   provenance: boolean
+}
+
+/** The rows of one verified image: its index (SBOM and provenance when every platform has them), then each platform. */
+export function verifyRows(reference: string, v: ImageVerification): VerifyRow[] {
+  const all = v.platforms
+  return [
+    {
+      reference,
+      platform: 'index',
+      digest: v.index.digest,
+      signature: v.index.verdict,
+      identity: v.index.identity,
+      sbom: all.length > 0 && all.every(p => p.sbom),
+      provenance: all.length > 0 && all.every(p => p.provenance)
+    },
+    ...all.map(p => ({
+      reference,
+      platform: p.platform,
+      digest: p.digest,
+      signature: p.verdict,
+      identity: p.identity,
+      sbom: p.sbom,
+      provenance: p.provenance
+    }))
+  ]
 }
 
 /** The CLI's table: fixed-width columns, one row per index and platform manifest. */

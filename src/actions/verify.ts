@@ -7,8 +7,13 @@ import { parseArgs } from 'node:util'
 import { RegistryClient } from '../6-registry/client.js'
 import { parseImageRef } from '../6-registry/reference.js'
 import { GITHUB_OIDC_ISSUER } from '../7-publish/sign/format.js'
-import { makeVerifier, verifyImage, type VerifyOptions } from '../7-publish/sign/verify-images.js'
-import { verifyTable, type VerifyRow } from '../8-report/signatures.js'
+import {
+  loadTrustedRoot,
+  makeVerifier,
+  verifyImage,
+  type VerifyOptions
+} from '../7-publish/sign/verify-images.js'
+import { verifyRows, verifyTable, type VerifyRow } from '../8-report/signatures.js'
 
 export const VERIFY_USAGE = `Usage: multiarch-action verify [options] IMAGE...
 
@@ -22,14 +27,6 @@ export const VERIFY_USAGE = `Usage: multiarch-action verify [options] IMAGE...
   --trusted-root FILE               trusted_root.json (default: Sigstore's public-good root, fetched through TUF)
   --key FILE                        verify key-based signatures with this PEM public key instead
   --username USER                   registry user (password from MULTIARCH_PASSWORD)`
-
-async function trustedRoot(file: string | undefined): Promise<unknown> {
-  if (file) return JSON.parse(await readFile(file, 'utf8'))
-  // Only the public-good case needs TUF (and the network): loaded on demand.
-  const { getTrustedRoot } = await import('@sigstore/tuf')
-  const { TrustedRoot } = await import('@sigstore/protobuf-specs')
-  return TrustedRoot.toJSON(await getTrustedRoot())
-}
 
 /** Runs `verify`; returns the exit code. */
 export async function runVerify(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -59,7 +56,7 @@ export async function runVerify(argv: string[], env: NodeJS.ProcessEnv = process
     return 2
   }
   const options: VerifyOptions = {
-    trustedRoot: await trustedRoot(values['trusted-root']),
+    trustedRoot: await loadTrustedRoot(values['trusted-root']),
     identity,
     issuer: values['certificate-oidc-issuer'] ?? GITHUB_OIDC_ISSUER,
     publicKey: values.key ? await readFile(values.key, 'utf8') : undefined
@@ -76,30 +73,8 @@ export async function runVerify(argv: string[], env: NodeJS.ProcessEnv = process
   }
   const client = new RegistryClient({ credentials })
   const rows: VerifyRow[] = []
-  for (const reference of positionals) {
-    const v = await verifyImage(client, reference, verifier)
-    const all = v.platforms
-    rows.push({
-      reference,
-      platform: 'index',
-      digest: v.index.digest,
-      signature: v.index.verdict,
-      identity: v.index.identity,
-      sbom: all.length > 0 && all.every(p => p.sbom),
-      provenance: all.length > 0 && all.every(p => p.provenance)
-    })
-    for (const p of all) {
-      rows.push({
-        reference,
-        platform: p.platform,
-        digest: p.digest,
-        signature: p.verdict,
-        identity: p.identity,
-        sbom: p.sbom,
-        provenance: p.provenance
-      })
-    }
-  }
+  for (const reference of positionals)
+    rows.push(...verifyRows(reference, await verifyImage(client, reference, verifier)))
   console.log(verifyTable(rows))
   return rows.every(r => r.signature === 'verified') ? 0 : 1
 }

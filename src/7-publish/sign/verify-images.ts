@@ -5,6 +5,7 @@
 // image-signature predicate. Beside it, per platform, whether BuildKit's attestation manifest carries an SBOM and
 // SLSA provenance.
 import { createPublicKey } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { bundleFromJSON } from '@sigstore/bundle'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { Verifier, toSignedEntity, toTrustMaterial, type VerificationPolicy } from '@sigstore/verify'
@@ -39,6 +40,13 @@ export interface ImageVerification {
 }
 
 const SBOM_TYPES = ['https://spdx.dev/Document', 'https://cyclonedx.org/bom']
+
+/** trusted_root.json from a file, else Sigstore's public-good root through TUF (the network; loaded on demand). */
+export async function loadTrustedRoot(file: string | undefined): Promise<unknown> {
+  if (file) return JSON.parse(await readFile(file, 'utf8'))
+  const { getTrustedRoot } = await import('@sigstore/tuf')
+  return TrustedRoot.toJSON(await getTrustedRoot())
+}
 
 /** A verifier for `o`: keyless needs one log entry and one SCT; a key-based bundle has neither. */
 export function makeVerifier(o: VerifyOptions): { verify: (bundle: unknown) => { identity: string } } {
