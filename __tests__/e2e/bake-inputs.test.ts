@@ -2,7 +2,7 @@
 // `{{version}}` filled in; the file's own VERSION kept when not asked), `call: check` as a lint gate that stops
 // everything before a push, `load` (the image in the local engine), `no-cache` and `pull`, and `source` (a remote
 // Git definition, served here over HTTP from a local bare repository).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createReadStream, statSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
@@ -14,48 +14,33 @@ import {
   annotations,
   describeImage,
   docker,
-  e2eEnv,
   publish,
   pushContext,
   registryTags,
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
-import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup, failureOutput } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
-let registry: string
-beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
-
-const show = (r: RunResult) => (r.main.exitCode === 0 ? '' : `${r.main.stdout}\n${r.main.stderr}`)
+const e2e = e2eSetup()
 
 async function release(label: string, inputs: Record<string, string>) {
-  const prefix = uniqueName(`e2e-${label}`)
-  const result = await publish({
-    workspace: await workspaceFrom('bake-inputs'),
-    context: pushContext('refs/tags/v1.2.3'),
-    api,
-    inputs: { 'image-prefix': prefix, ...inputs }
-  })
-  return { result, prefix, image: `${registry}/${prefix}/default` }
+  const context = pushContext('refs/tags/v1.2.3')
+  const s = await e2e.publishFresh(label, { fixture: 'bake-inputs', context, inputs })
+  return { ...s, image: s.image('default') }
 }
 
 describe('vars', () => {
   it("fill the bake file's variables, {{version}} the action's version", async () => {
     const s = await release('vars', { vars: 'VERSION={{version}}\nFLAVOUR=extra' })
-    expect(show(s.result)).toBe('')
+    expect(failureOutput(s.result)).toBe('')
     const [amd64] = (await describeImage(s.image, 'v1.2.3'))!.platforms
     expect(amd64.labels).toMatchObject({ 'org.example.version': 'v1.2.3', 'org.example.flavour': 'extra' })
   })
 
   it("leave the file's own VERSION alone when not asked", async () => {
     const s = await release('novars', {})
-    expect(show(s.result)).toBe('')
+    expect(failureOutput(s.result)).toBe('')
     const [amd64] = (await describeImage(s.image, 'v1.2.3'))!.platforms
     expect(amd64.labels).toMatchObject({ 'org.example.version': 'dev', 'org.example.flavour': 'plain' })
   })
@@ -68,12 +53,12 @@ describe('call: check', () => {
     expect(annotations(s.result, 'error').join('\n')).toMatch(
       /bake --call check failed for lint: Check complete, 1 warning has been found! \(ConsistentInstructionCasing\)/
     )
-    expect(await registryTags(`${registry}/${s.prefix}/lint`)).toEqual([])
+    expect(await registryTags(`${e2e.registry}/${s.prefix}/lint`)).toEqual([])
   })
 
   it('passes a clean Dockerfile, still pushing nothing', async () => {
     const s = await release('clean', { call: 'check' })
-    expect(show(s.result)).toBe('')
+    expect(failureOutput(s.result)).toBe('')
     expect(s.result.main.stdout).toMatch(/bake --call check: Check complete, no warnings found/)
     expect(s.result.main.outputs.pushed).toBe('false')
     expect(await registryTags(s.image)).toEqual([])
@@ -90,7 +75,7 @@ describe('load, no-cache and pull', () => {
   it('load on a run that does not push: the image in the local engine, nothing in the registry', async () => {
     const s = await release('loadonly', { load: 'true', push: 'false' })
     try {
-      expect(show(s.result)).toBe('')
+      expect(failureOutput(s.result)).toBe('')
       expect(await registryTags(s.image)).toEqual([])
       expect(await docker(['image', 'inspect', '--format', '{{.Id}}', `${s.image}:v1.2.3`])).toMatch(
         /sha256:/
@@ -103,7 +88,7 @@ describe('load, no-cache and pull', () => {
   it('load puts the image in the local engine under its planned tags, next to the push', async () => {
     const s = await release('load', { load: 'true', 'no-cache': 'true', pull: 'true' })
     try {
-      expect(show(s.result)).toBe('')
+      expect(failureOutput(s.result)).toBe('')
       expect(await registryTags(s.image)).toEqual(expect.arrayContaining(['v1.2.3', 'latest']))
       const inspect = JSON.parse(await docker(['image', 'inspect', `${s.image}:v1.2.3`])) as {
         Config: { Labels: Record<string, string> }
@@ -152,14 +137,16 @@ describe('source', () => {
         // An empty workspace: everything comes from the remote definition.
         workspace: await mkdtemp(path.join(tmpdir(), 'e2e-empty-')),
         context: pushContext('refs/tags/v1.2.3'),
-        api,
+        api: e2e.api,
         inputs: { 'image-prefix': prefix, source: `${server.url}/defs.git#main` }
       })
-      expect(show(result)).toBe('')
+      expect(failureOutput(result)).toBe('')
       expect(result.main.stdout).toMatch(
         /Bake definition: remote definition http:\/\/127\.0\.0\.1:\d+\/defs\.git#main/
       )
-      expect(await registryTags(`${registry}/${prefix}/default`)).toEqual(expect.arrayContaining(['v1.2.3']))
+      expect(await registryTags(`${e2e.registry}/${prefix}/default`)).toEqual(
+        expect.arrayContaining(['v1.2.3'])
+      )
     } finally {
       server.close()
     }

@@ -1,44 +1,31 @@
 // Branch pushes, pull requests and dry-run on the real engine (fixture __tests__/e2e/fixtures/basic, one
 // platform: emulation is proven by the release scenario). Every run publishes under its own image prefix.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { existsSync, rmSync } from 'node:fs'
 import {
   type EventContext,
   PWNED_MARKER,
   annotations,
   describeImage,
-  e2eEnv,
   imagesOutput,
-  publish,
   pullRequestContext,
   pushContext,
-  registryTags,
-  uniqueName,
-  workspaceFrom
+  registryTags
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 const TARGETS = ['api', 'worker']
-let api: GitHubApi
-let registry: string
-
-beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
 
 async function scenario(label: string, context: EventContext, inputs: Record<string, string> = {}) {
-  const prefix = uniqueName(`e2e-${label}`)
-  const result = await publish({
-    workspace: await workspaceFrom('basic'),
+  const { result, image } = await e2e.publishFresh(label, {
+    fixture: 'basic',
     context,
-    api,
-    inputs: { 'image-prefix': prefix, platforms: 'linux/amd64', ...inputs }
+    inputs: { platforms: 'linux/amd64', ...inputs }
   })
   if (result.main.exitCode !== 0) console.log(result.main.stdout, result.main.stderr)
-  const image = (target: string) => `${registry}/${prefix}/${target}`
   return { result, image, context }
 }
 

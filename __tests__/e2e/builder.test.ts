@@ -6,7 +6,7 @@
 // $DOCKER_CONFIG/buildx), so the machine's builders are never touched. An unsupported buildx is a real one too:
 // Debian trixie's 0.13.1 (unpacked by scripts/e2e-env.sh) in a DOCKER_CONFIG's cli-plugins directory, where the
 // docker CLI looks first.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -20,14 +20,10 @@ import {
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import { createArgs } from '../../src/4-setup/builder.js'
+import { e2eSetup } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
-beforeAll(async () => {
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
+const e2e = e2eSetup()
 
 interface Instance {
   Driver: string
@@ -80,7 +76,7 @@ describe('docker-container builder', () => {
     const result = await publish({
       workspace: await workspaceFrom('basic'),
       context: pushContext('refs/heads/main'),
-      api,
+      api: e2e.api,
       env: { DOCKER_CONFIG: dockerConfig },
       inputs: {
         driver: 'docker-container',
@@ -129,7 +125,7 @@ describe('buildx version', () => {
     const result = await publish({
       workspace: await workspaceFrom('basic'),
       context: pushContext('refs/heads/main'),
-      api,
+      api: e2e.api,
       env: { DOCKER_CONFIG: dockerConfig },
       inputs: { 'image-prefix': uniqueName('e2e-oldbuildx'), targets: 'api' }
     })

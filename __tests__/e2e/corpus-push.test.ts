@@ -2,11 +2,10 @@
 // itself (under one prefix) and once by the action (a v1.2.3 release, under another). What landed must be the
 // same images with the same platforms; build stages (target: contexts) land nowhere; targets that declare their
 // own output / cache-from / cache-to / attest (printed as objects by buildx >= 0.19) publish.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   describeImage,
   docker,
-  e2eEnv,
   imagesOutput,
   publish,
   pushContext,
@@ -15,20 +14,13 @@ import {
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
 import { bakePushes, corpusCases, type CorpusCase } from '../helpers/corpus.js'
+import { e2eSetup, failureOutput } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
-let registry: string
-beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
+const e2e = e2eSetup()
 
-const show = (r: RunResult) => (r.main.exitCode === 0 ? '' : `${r.main.stdout}\n${r.main.stderr}`)
-const relative = (image: string, prefix: string) => image.slice(`${registry}/${prefix}/`.length)
+const relative = (image: string, prefix: string) => image.slice(`${e2e.registry}/${prefix}/`.length)
 
 /** `bake [--print] --push` in a copy of the case, with REGISTRY and IMAGE_PREFIX as the action would pass them. */
 async function bake(c: CorpusCase, prefix: string, print: boolean) {
@@ -44,7 +36,7 @@ async function bake(c: CorpusCase, prefix: string, print: boolean) {
     '--push'
   ]
   const r = await run('env', ['-u', 'VERSION', ...args, ...(c.targets ?? [])], {
-    env: { REGISTRY: registry, IMAGE_PREFIX: prefix }
+    env: { REGISTRY: e2e.registry, IMAGE_PREFIX: prefix }
   })
   if (r.code !== 0) throw new Error(`bake --push failed: ${r.stderr}`)
   return r.stdout
@@ -73,7 +65,7 @@ describe.each([
     result = await publish({
       workspace: await workspaceFrom(c.dir),
       context: pushContext('refs/tags/v1.2.3'),
-      api,
+      api: e2e.api,
       inputs: {
         'image-prefix': prefixes.action,
         ...(c.targets ? { targets: c.targets.join(',') } : {}),
@@ -88,7 +80,7 @@ describe.each([
   })
 
   it('the action publishes, every image tagged', () => {
-    expect(show(result)).toBe('')
+    expect(failureOutput(result)).toBe('')
     expect(result.main.outputs.pushed).toBe('true')
   })
 
@@ -123,7 +115,7 @@ describe.each([
     const others = ['os', 'runtime', 'docs'].filter(t => !published.has(t))
     for (const t of others) {
       for (const prefix of [prefixes.bake, prefixes.action]) {
-        expect([t, await registryTags(`${registry}/${prefix}/${t}`)]).toEqual([t, []])
+        expect([t, await registryTags(`${e2e.registry}/${prefix}/${t}`)]).toEqual([t, []])
       }
     }
   })

@@ -3,7 +3,7 @@
 // `plan` (Node on this machine), the `plan` sub-action (its matrix has no leg for a stage, its document no two
 // targets on one reference) and a main-action dry run (its override file touches only the image targets) — or
 // all three refuse before building with the case's message. Nothing is pushed here (corpus-push.test.ts pushes).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
@@ -17,7 +17,6 @@ import {
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
 import { planJob } from '../../scripts/harness/multi-runner.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
 import { parsePlanDocument, plannedTags } from '../../src/3-plan/document.js'
 import {
@@ -30,6 +29,9 @@ import {
   type CorpusCase,
   type Planned
 } from '../helpers/corpus.js'
+import { e2eSetup } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 // The ground truth was captured with these values; a dry run pushes nothing, so no unique prefix is needed.
 const REGISTRY = 'localhost:5000'
@@ -37,13 +39,10 @@ const PREFIX = 'acme'
 const LOCAL = 'linux/amd64'
 const VARS = ['REGISTRY', 'IMAGE_PREFIX', 'VERSION', 'TAG', 'ARCHS', 'SERVICES', 'BUILDX_BAKE_FILE']
 
-let api: GitHubApi
 let buildx = ''
 beforeAll(async () => {
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   buildx = (await run('docker', ['buildx', 'version'])).stdout
 })
-afterAll(async () => api?.close())
 
 /** `docker buildx bake --print [--push]` in the workspace with the variables the action would set. */
 async function bakePrint(ws: string, c: CorpusCase, push: boolean): Promise<string> {
@@ -112,13 +111,13 @@ describe.each(cases)('%s', (_label, c, r) => {
         ws,
         ...flags
       ],
-      { env: { GITHUB_REPOSITORY: 'blacklake/demo', GITHUB_API_URL: api.url } }
+      { env: { GITHUB_REPOSITORY: 'blacklake/demo', GITHUB_API_URL: e2e.api.url } }
     )
-    const plan = await planJob({ workspace: ws, context, inputs, env: { GITHUB_API_URL: api.url } })
+    const plan = await planJob({ workspace: ws, context, inputs, env: { GITHUB_API_URL: e2e.api.url } })
     const dry = await publish({
       workspace: ws,
       context,
-      api,
+      api: e2e.api,
       post: false,
       inputs: { ...inputs, 'dry-run': 'true' }
     })

@@ -3,7 +3,7 @@
 // build writes OCI layouts and a local cache, the next (after pruning the builder) reads that cache back. Both
 // pass, with grants of exactly those directories (never a global switch-off), and the second build's RUN layers
 // come from the local cache (identical to the first build's although the step writes a fresh random id).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,37 +12,33 @@ import {
   type ImageDescription,
   describeImage,
   docker,
-  e2eEnv,
   isolateBuild,
   publish,
   pushContext,
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
+const e2e = e2eSetup()
+
 let runnerTemp: string
 let prefix: string
-let registry: string
 let workspace: string
 beforeAll(async () => {
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   // One RUNNER_TEMP for both runs: outside Actions the local cache stays in its directory between runs.
   runnerTemp = await mkdtemp(path.join(tmpdir(), 'e2e-runner-temp-'))
   prefix = uniqueName('e2e-allow')
-  registry = (await e2eEnv()).E2E_REGISTRY
   workspace = await workspaceFrom('basic')
   await isolateBuild(workspace, prefix)
 })
-afterAll(async () => api?.close())
 
 async function build(ref: string): Promise<RunResult> {
   const result = await publish({
     workspace,
     context: pushContext(ref),
-    api,
+    api: e2e.api,
     env: { RUNNER_TEMP: runnerTemp },
     inputs: {
       'image-prefix': prefix,
@@ -76,7 +72,7 @@ describe('file-system entitlements', () => {
       `fs.write=${cacheRoot}/allow-api.new`
     ])
     expect(existsSync(path.join(cacheRoot, 'allow-api', 'index.json'))).toBe(true)
-    const cold = (await describeImage(`${registry}/${prefix}/api`, 'main')) as ImageDescription
+    const cold = (await describeImage(`${e2e.registry}/${prefix}/api`, 'main')) as ImageDescription
 
     await docker(['buildx', 'prune', '-af'])
     const second = await build('refs/heads/cached')
@@ -86,7 +82,7 @@ describe('file-system entitlements', () => {
       `fs.write=${cacheRoot}/allow-api.new`
     ])
     expect(second.main.stdout).toMatch(/importing cache manifest from local:/)
-    const warm = (await describeImage(`${registry}/${prefix}/api`, 'cached')) as ImageDescription
+    const warm = (await describeImage(`${e2e.registry}/${prefix}/api`, 'cached')) as ImageDescription
     for (const platform of ['linux/amd64', 'linux/arm64']) {
       expect(runLayer(warm, platform)).toBeDefined()
       expect(runLayer(warm, platform)).toBe(runLayer(cold, platform))

@@ -1,42 +1,28 @@
 // Failure paths on the real engine: each fails the step with a clear message, and the outputs say what was and
 // wasn't pushed, consistently with what the registry holds.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   type EventContext,
   annotations,
-  e2eEnv,
   imagesOutput,
-  publish,
   pushContext,
-  registryTags,
-  uniqueName,
-  workspaceFrom
+  registryTags
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
-let registry: string
+const e2e = e2eSetup()
 
-beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
-
-async function scenario(
+function scenario(
   label: string,
   inputs: Record<string, string>,
   context: EventContext = pushContext('refs/heads/main')
 ) {
-  const prefix = uniqueName(`e2e-${label}`)
-  const result = await publish({
-    workspace: await workspaceFrom('basic'),
+  return e2e.publishFresh(label, {
+    fixture: 'basic',
     context,
-    api,
-    inputs: { 'image-prefix': prefix, platforms: 'linux/amd64', ...inputs }
+    inputs: { platforms: 'linux/amd64', ...inputs }
   })
-  return { result, prefix, image: (target: string) => `${registry}/${prefix}/${target}` }
 }
 
 function errorText(result: RunResult): string {

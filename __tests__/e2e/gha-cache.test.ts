@@ -11,7 +11,6 @@ import {
   annotations,
   describeImage,
   docker,
-  e2eEnv,
   isolateBuild,
   publish,
   pullRequestContext,
@@ -21,29 +20,26 @@ import {
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
 import { type GhaCache, startGhaCache } from '../../scripts/harness/gha-cache.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 const TARGETS = ['api', 'worker']
 const SCOPE_PREFIX = 'e2e-'
-let api: GitHubApi
 let cache: GhaCache
-let registry: string
 let prefix: string
 let workspace: string
-const image = (t: string) => `${registry}/${prefix}/${t}`
+const image = (t: string) => `${e2e.registry}/${prefix}/${t}`
 const cold: Record<string, ImageDescription> = {}
 
 beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
   prefix = uniqueName('e2e-gha')
   workspace = await workspaceFrom('basic')
   await isolateBuild(workspace, prefix)
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   cache = await startGhaCache()
 })
 afterAll(async () => {
-  await api?.close()
   await cache?.close()
 })
 
@@ -51,7 +47,7 @@ function build(context: ReturnType<typeof pushContext>, scopes: string[]): Promi
   return publish({
     workspace,
     context,
-    api,
+    api: e2e.api,
     env: cache.env(scopes),
     inputs: {
       'image-prefix': prefix,
@@ -122,7 +118,7 @@ describe('gha cache', () => {
     const result = await publish({
       workspace,
       context: pushContext('refs/heads/control'),
-      api,
+      api: e2e.api,
       inputs: { 'image-prefix': prefix, cache: 'none', sbom: 'false', provenance: 'false' }
     })
     expectOk(result)
@@ -165,7 +161,7 @@ describe('gha cache', () => {
     const result = await publish({
       workspace,
       context: pushContext('refs/heads/no-cache-env'),
-      api,
+      api: e2e.api,
       inputs: { 'image-prefix': prefix, cache: 'gha', sbom: 'false', provenance: 'false' }
     })
     expectOk(result)

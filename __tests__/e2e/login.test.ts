@@ -5,16 +5,14 @@
 // and a credential helper on PATH (credHelpers); both push, list tags, tag and verify. A helper that fails or is
 // missing stops the step before anything is built, naming the helper. Each scenario has a DOCKER_CONFIG of its
 // own, so the machine's ~/.docker is never touched.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
-  type E2eEnv,
   annotations,
   docker,
   REPO_ROOT,
-  e2eEnv,
   publish,
   pushContext,
   registryTags,
@@ -22,16 +20,9 @@ import {
   visibleText,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
 
-let api: GitHubApi
-let env: E2eEnv
-
-beforeAll(async () => {
-  env = await e2eEnv()
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
+const e2e = e2eSetup()
 
 async function loginScenario(label: string, password: string) {
   const prefix = uniqueName(`e2e-${label}`)
@@ -40,19 +31,19 @@ async function loginScenario(label: string, password: string) {
   const result = await publish({
     workspace: await workspaceFrom('basic'),
     context: pushContext('refs/heads/main'),
-    api,
+    api: e2e.api,
     env: { DOCKER_CONFIG: dockerConfig },
     inputs: {
-      registry: env.E2E_AUTH_REGISTRY,
+      registry: e2e.env.E2E_AUTH_REGISTRY,
       'image-prefix': prefix,
       targets: 'api',
       platforms: 'linux/amd64',
-      username: env.E2E_AUTH_USER,
+      username: e2e.env.E2E_AUTH_USER,
       password
     }
   })
-  const image = `${env.E2E_AUTH_REGISTRY}/${prefix}/api`
-  const auth = { user: env.E2E_AUTH_USER, password: env.E2E_AUTH_PASSWORD }
+  const image = `${e2e.env.E2E_AUTH_REGISTRY}/${prefix}/api`
+  const auth = { user: e2e.env.E2E_AUTH_USER, password: e2e.env.E2E_AUTH_PASSWORD }
   return { result, image, auth, dockerConfig }
 }
 
@@ -67,14 +58,14 @@ async function configAuths(dockerConfig: string): Promise<Record<string, unknown
 
 describe('login to a registry with htpasswd auth', () => {
   it('works with the right password; the password appears nowhere; post logs out', async () => {
-    const s = await loginScenario('login-ok', env.E2E_AUTH_PASSWORD)
+    const s = await loginScenario('login-ok', e2e.env.E2E_AUTH_PASSWORD)
     if (s.result.main.exitCode !== 0) console.log(s.result.main.stdout, s.result.main.stderr)
     expect(s.result.main.exitCode).toBe(0)
     expect(s.result.main.outputs.pushed).toBe('true')
     expect(await registryTags(s.image, { auth: s.auth })).toContain('main')
-    expect(visibleText(s.result)).not.toContain(env.E2E_AUTH_PASSWORD)
+    expect(visibleText(s.result)).not.toContain(e2e.env.E2E_AUTH_PASSWORD)
     expect(s.result.post?.exitCode).toBe(0)
-    expect(Object.keys(await configAuths(s.dockerConfig))).not.toContain(env.E2E_AUTH_REGISTRY)
+    expect(Object.keys(await configAuths(s.dockerConfig))).not.toContain(e2e.env.E2E_AUTH_REGISTRY)
   })
 
   it('fails clearly with a wrong password, pushes nothing, and never prints it', async () => {
@@ -83,12 +74,12 @@ describe('login to a registry with htpasswd auth', () => {
     expect(s.result.main.exitCode).not.toBe(0)
     const errors = annotations(s.result, 'error').join('\n')
     expect(errors).toMatch(/login/i)
-    expect(errors).toContain(env.E2E_AUTH_REGISTRY)
+    expect(errors).toContain(e2e.env.E2E_AUTH_REGISTRY)
     expect(errors).toMatch(/unauthorized|denied|incorrect|401/i)
     expect(await registryTags(s.image, { auth: s.auth })).toEqual([])
     const text = visibleText(s.result)
     expect(text).not.toContain(wrong)
-    expect(text).not.toContain(env.E2E_AUTH_PASSWORD)
+    expect(text).not.toContain(e2e.env.E2E_AUTH_PASSWORD)
     expect(s.result.main.outputs.pushed ?? 'false').toBe('false')
   })
 })
@@ -99,16 +90,16 @@ async function withoutPassword(label: string, dockerConfig: string, extraEnv: Re
   const result = await publish({
     workspace: await workspaceFrom('basic'),
     context: pushContext('refs/heads/main'),
-    api,
+    api: e2e.api,
     env: { DOCKER_CONFIG: dockerConfig, ...extraEnv },
     inputs: {
-      registry: env.E2E_AUTH_REGISTRY,
+      registry: e2e.env.E2E_AUTH_REGISTRY,
       'image-prefix': prefix,
       targets: 'api',
       platforms: 'linux/amd64'
     }
   })
-  return { result, image: `${env.E2E_AUTH_REGISTRY}/${prefix}/api` }
+  return { result, image: `${e2e.env.E2E_AUTH_REGISTRY}/${prefix}/api` }
 }
 
 /** A directory holding the test credential helper and the store it answers from. */
@@ -137,53 +128,56 @@ function expectPublished(result: Awaited<ReturnType<typeof withoutPassword>>['re
 describe('credentials from the docker config (no password input)', () => {
   it('an earlier `docker login`: pushes, lists tags, tags and verifies; the login is left in place', async () => {
     const dockerConfig = await mkdtemp(path.join(tmpdir(), 'e2e-docker-config-'))
-    await docker(['login', '--username', env.E2E_AUTH_USER, '--password-stdin', env.E2E_AUTH_REGISTRY], {
-      env: { DOCKER_CONFIG: dockerConfig },
-      input: env.E2E_AUTH_PASSWORD
-    })
+    await docker(
+      ['login', '--username', e2e.env.E2E_AUTH_USER, '--password-stdin', e2e.env.E2E_AUTH_REGISTRY],
+      {
+        env: { DOCKER_CONFIG: dockerConfig },
+        input: e2e.env.E2E_AUTH_PASSWORD
+      }
+    )
     const { result, image } = await withoutPassword('cfg-login', dockerConfig)
     expectPublished(result)
-    const auth = { user: env.E2E_AUTH_USER, password: env.E2E_AUTH_PASSWORD }
+    const auth = { user: e2e.env.E2E_AUTH_USER, password: e2e.env.E2E_AUTH_PASSWORD }
     expect(await registryTags(image, { auth })).toEqual(expect.arrayContaining(['main']))
     expect(result.main.stdout).toMatch(
       /localhost:5001: credentials of e2e-user from the auths of .*config.json/
     )
-    expect(visibleText(result)).not.toContain(env.E2E_AUTH_PASSWORD)
+    expect(visibleText(result)).not.toContain(e2e.env.E2E_AUTH_PASSWORD)
     // The action did not log in, so its post step leaves the user's login alone.
-    expect(Object.keys(await configAuths(dockerConfig))).toContain(env.E2E_AUTH_REGISTRY)
+    expect(Object.keys(await configAuths(dockerConfig))).toContain(e2e.env.E2E_AUTH_REGISTRY)
   })
 
   it('a credential helper on PATH (credHelpers): pushes, lists tags, tags and verifies', async () => {
     const helper = await helperOnPath({
-      [env.E2E_AUTH_REGISTRY]: { Username: env.E2E_AUTH_USER, Secret: env.E2E_AUTH_PASSWORD }
+      [e2e.env.E2E_AUTH_REGISTRY]: { Username: e2e.env.E2E_AUTH_USER, Secret: e2e.env.E2E_AUTH_PASSWORD }
     })
-    const dockerConfig = await configWith({ credHelpers: { [env.E2E_AUTH_REGISTRY]: 'e2e' } })
+    const dockerConfig = await configWith({ credHelpers: { [e2e.env.E2E_AUTH_REGISTRY]: 'e2e' } })
     const { result, image } = await withoutPassword('cfg-helper', dockerConfig, { PATH: helper.PATH })
     expectPublished(result)
-    const auth = { user: env.E2E_AUTH_USER, password: env.E2E_AUTH_PASSWORD }
+    const auth = { user: e2e.env.E2E_AUTH_USER, password: e2e.env.E2E_AUTH_PASSWORD }
     expect(await registryTags(image, { auth })).toEqual(expect.arrayContaining(['main']))
     expect(result.main.stdout).toContain('from docker-credential-e2e (credHelpers in')
     expect(await readFile(path.join(helper.dir, 'calls.log'), 'utf8')).toContain(
-      `get ${env.E2E_AUTH_REGISTRY}`
+      `get ${e2e.env.E2E_AUTH_REGISTRY}`
     )
-    expect(visibleText(result)).not.toContain(env.E2E_AUTH_PASSWORD)
+    expect(visibleText(result)).not.toContain(e2e.env.E2E_AUTH_PASSWORD)
   })
 
   it('a failing helper stops the step before the build, naming the helper; no secret anywhere', async () => {
     const helper = await helperOnPath({
-      [env.E2E_AUTH_REGISTRY]: { Username: env.E2E_AUTH_USER, Secret: env.E2E_AUTH_PASSWORD }
+      [e2e.env.E2E_AUTH_REGISTRY]: { Username: e2e.env.E2E_AUTH_USER, Secret: e2e.env.E2E_AUTH_PASSWORD }
     })
     await writeFile(path.join(helper.dir, 'fail'), '')
-    const dockerConfig = await configWith({ credHelpers: { [env.E2E_AUTH_REGISTRY]: 'e2e' } })
+    const dockerConfig = await configWith({ credHelpers: { [e2e.env.E2E_AUTH_REGISTRY]: 'e2e' } })
     const { result, image } = await withoutPassword('cfg-helper-fail', dockerConfig, { PATH: helper.PATH })
     expect(result.main.exitCode).not.toBe(0)
     const errors = annotations(result, 'error').join('\n')
     expect(errors).toContain('Credential helper docker-credential-e2e (credHelpers in')
     expect(errors).toContain('the token service at vault.example is unreachable')
     expect(result.main.stdout).not.toMatch(/^#\d+ \[/m) // bake never ran
-    const auth = { user: env.E2E_AUTH_USER, password: env.E2E_AUTH_PASSWORD }
+    const auth = { user: e2e.env.E2E_AUTH_USER, password: e2e.env.E2E_AUTH_PASSWORD }
     expect(await registryTags(image, { auth })).toEqual([])
-    expect(visibleText(result)).not.toContain(env.E2E_AUTH_PASSWORD)
+    expect(visibleText(result)).not.toContain(e2e.env.E2E_AUTH_PASSWORD)
   })
 
   it('a missing helper (credsStore) stops the step, naming it and the config file', async () => {

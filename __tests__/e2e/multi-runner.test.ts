@@ -5,12 +5,11 @@
 // a digest: merge fails naming them, and no tag of either image moves. On a same-repository pull request merge
 // writes the sticky preview comment (created, then updated in place; the digest-only legs write none); a fork
 // PR makes no comment API call.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type EventContext,
   type ImageDescription,
   describeImage,
-  e2eEnv,
   imagesOutput,
   publish,
   pullRequestContext,
@@ -20,29 +19,26 @@ import {
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import { multiRunner } from '../../scripts/harness/multi-runner.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup, failureOutput } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 const TARGETS = ['api', 'worker']
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
 const RELEASE = ['latest', 'v1', 'v1.2', 'v1.2.3']
 
-let api: GitHubApi
-let registry: string
 let multi: Awaited<ReturnType<typeof multiRunner>>
 let single: RunResult
 let context: EventContext
 const prefixes = { multi: uniqueName('e2e-multi'), single: uniqueName('e2e-single') }
-const image = (kind: 'multi' | 'single', target: string) => `${registry}/${prefixes[kind]}/${target}`
+const image = (kind: 'multi' | 'single', target: string) => `${e2e.registry}/${prefixes[kind]}/${target}`
 const short = (sha: string) => `sha-${sha.slice(0, 7)}`
-const show = (r: RunResult) => (r.main.exitCode === 0 ? '' : `${r.main.stdout}\n${r.main.stderr}`)
 
 beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   context = pushContext('refs/tags/v1.2.3')
-  const env = { GITHUB_API_URL: api.url }
+  const env = { GITHUB_API_URL: e2e.api.url }
   const inputs = { targets: TARGETS.join(','), platforms: PLATFORMS.join(',') }
   multi = await multiRunner({
     workspace: await workspaceFrom('basic'),
@@ -53,11 +49,10 @@ beforeAll(async () => {
   single = await publish({
     workspace: await workspaceFrom('basic'),
     context,
-    api,
+    api: e2e.api,
     inputs: { ...inputs, 'image-prefix': prefixes.single }
   })
 })
-afterAll(async () => api?.close())
 
 describe('plan → build by digest → merge (release v1.2.3, two targets)', () => {
   it('plans one leg per target × platform, arm64 on the arm runner, none emulated', () => {
@@ -74,19 +69,19 @@ describe('plan → build by digest → merge (release v1.2.3, two targets)', () 
   })
 
   it('every leg succeeds', () => {
-    for (const l of multi.legs) expect([l.leg.slug, show(l.result)]).toEqual([l.leg.slug, ''])
+    for (const l of multi.legs) expect([l.leg.slug, failureOutput(l.result)]).toEqual([l.leg.slug, ''])
     expect(multi.legs).toHaveLength(4)
   })
 
   it('merge succeeds and reports every image pushed', () => {
     const { main } = multi.merge.result
-    expect(show(multi.merge.result)).toBe('')
+    expect(failureOutput(multi.merge.result)).toBe('')
     expect(main.outputs.pushed).toBe('true')
     expect(main.outputs.version).toBe('v1.2.3')
   })
 
   it.each(TARGETS)('%s: the same tags as the single-job path', async target => {
-    expect(show(single)).toBe('')
+    expect(failureOutput(single)).toBe('')
     const multiTags = await registryTags(image('multi', target))
     expect(multiTags).toEqual([...RELEASE, short(context.sha)].sort())
     expect(multiTags).toEqual(await registryTags(image('single', target)))
@@ -144,7 +139,7 @@ describe('a release whose linux/arm64 legs reported no digest', () => {
     failed = await multiRunner({
       workspace: await workspaceFrom('basic'),
       context: pushContext('refs/tags/v1.2.4'),
-      env: { GITHUB_API_URL: api.url },
+      env: { GITHUB_API_URL: e2e.api.url },
       inputs: { targets: TARGETS.join(','), platforms: PLATFORMS.join(','), 'image-prefix': prefixes.multi },
       only: leg => leg.platform === 'linux/amd64'
     })
@@ -170,10 +165,10 @@ describe('the release rules hold in merge', () => {
     const m = await multiRunner({
       workspace: await workspaceFrom('basic'),
       context: pushContext('refs/tags/v1.2.2'),
-      env: { GITHUB_API_URL: api.url },
+      env: { GITHUB_API_URL: e2e.api.url },
       inputs: { targets: 'api', platforms: PLATFORMS.join(','), 'image-prefix': prefixes.multi }
     })
-    expect(show(m.merge.result)).toBe('')
+    expect(failureOutput(m.merge.result)).toBe('')
     const v122 = (await describeImage(image('multi', 'api'), 'v1.2.2'))?.digest
     expect(v122).toBeDefined()
     expect(v122).not.toBe(latest)
@@ -189,7 +184,7 @@ describe('the release rules hold in merge', () => {
     const m = await multiRunner({
       workspace: await workspaceFrom('basic'),
       context: pushContext('refs/tags/v1.2.3'),
-      env: { GITHUB_API_URL: api.url },
+      env: { GITHUB_API_URL: e2e.api.url },
       inputs: { targets: 'api', platforms: PLATFORMS.join(','), 'image-prefix': prefixes.multi }
     })
     expect(m.merge.result.main.exitCode).not.toBe(0)
@@ -201,13 +196,13 @@ describe('the release rules hold in merge', () => {
 
 describe('PR previews: merge writes the sticky comment', () => {
   const prefix = uniqueName('e2e-multi-pr')
-  const api9 = () => `${registry}/${prefix}/api`
-  const calls = () => api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
+  const api9 = () => `${e2e.registry}/${prefix}/api`
+  const calls = () => e2e.api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
   const prRun = async (ctx: EventContext) =>
     multiRunner({
       workspace: await workspaceFrom('basic'),
       context: ctx,
-      env: { GITHUB_API_URL: api.url },
+      env: { GITHUB_API_URL: e2e.api.url },
       inputs: { targets: 'api', platforms: PLATFORMS.join(','), 'image-prefix': prefix }
     })
   let first: Awaited<ReturnType<typeof multiRunner>>
@@ -221,8 +216,8 @@ describe('PR previews: merge writes the sticky comment', () => {
 
   it('both runs merge pr-9 and pr-9-<short head sha>', async () => {
     for (const m of [first, second]) {
-      for (const l of m.legs) expect([l.leg.slug, show(l.result)]).toEqual([l.leg.slug, ''])
-      expect(show(m.merge.result)).toBe('')
+      for (const l of m.legs) expect([l.leg.slug, failureOutput(l.result)]).toEqual([l.leg.slug, ''])
+      expect(failureOutput(m.merge.result)).toBe('')
     }
     expect(await registryTags(api9())).toEqual(
       expect.arrayContaining(['pr-9', `pr-9-${(ctx2.headSha as string).slice(0, 7)}`])
@@ -236,7 +231,7 @@ describe('PR previews: merge writes the sticky comment', () => {
       'GET /repos/blacklake/demo/issues/9/comments',
       expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+$/)
     ])
-    const list = api.comments.get('blacklake/demo#9') ?? []
+    const list = e2e.api.comments.get('blacklake/demo#9') ?? []
     expect(list).toHaveLength(1)
     const { digest } = imagesOutput(second.merge.result).api
     expect(digest).toMatch(/^sha256:/)
@@ -250,7 +245,7 @@ describe('PR previews: merge writes the sticky comment', () => {
   it('a fork PR: nothing pushed, no comment API call, and the summary says why', async () => {
     const before = calls().length
     const m = await prRun(pullRequestContext(10, { fork: true }))
-    expect(show(m.merge.result)).toBe('')
+    expect(failureOutput(m.merge.result)).toBe('')
     expect(m.merge.result.main.outputs.pushed).toBe('false')
     expect(calls()).toHaveLength(before)
     expect(m.merge.result.main.summary).toMatch(/No PR comment: pull request from a fork/)

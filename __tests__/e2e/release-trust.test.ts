@@ -13,7 +13,6 @@ import { RegistryClient } from '../../src/6-registry/client.js'
 import {
   annotations,
   describeImage,
-  e2eEnv,
   REPO_ROOT,
   run,
   imagesOutput,
@@ -26,21 +25,12 @@ import {
   type EventContext
 } from '../../scripts/harness/e2e.mjs'
 import { startFlakyProxy, type FlakyProxy } from '../../scripts/harness/flaky-proxy.mjs'
-import { repoFixture, startGitHubApi, type GitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
 
-let registry: string
-let api: GitHubApi
+const e2e = e2eSetup({ identities: { 'mallory-token': { login: 'mallory', type: 'User' } } })
+
 const AMD64 = { platforms: 'linux/amd64' }
-
-beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({
-    repos: { 'blacklake/demo': repoFixture('blacklake/demo') },
-    identities: { 'mallory-token': { login: 'mallory', type: 'User' } }
-  })
-})
-afterAll(async () => api?.close())
 
 function ok(r: RunResult): void {
   if (r.main.exitCode !== 0) console.log(r.main.stdout.slice(-6000), r.main.stderr)
@@ -61,13 +51,19 @@ async function release(
   env: Record<string, string> = {}
 ): Promise<{ context: EventContext; result: RunResult }> {
   const context = pushContext(ref)
-  const result = await publish({ workspace: await workspaceFrom(fixture), context, api, inputs, env })
+  const result = await publish({
+    workspace: await workspaceFrom(fixture),
+    context,
+    api: e2e.api,
+    inputs,
+    env
+  })
   return { context, result }
 }
 
 describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
   const prefix = uniqueName('trust-mono')
-  const image = () => `${registry}/${prefix}/api`
+  const image = () => `${e2e.registry}/${prefix}/api`
   let first: { result: RunResult }
   let second: { context: EventContext; result: RunResult }
   beforeAll(async () => {
@@ -120,7 +116,7 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
     await git('add', '-A')
     await git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture')
     const cli = path.join(process.env.E2E_ACTION_DIR || REPO_ROOT, 'dist/cli.js')
-    const args = ['plan', '--ref', 'refs/tags/v1.2.8', '--targets', 'api', '--registry', registry]
+    const args = ['plan', '--ref', 'refs/tags/v1.2.8', '--targets', 'api', '--registry', e2e.registry]
     args.push('--image-prefix', prefix, '--driver', 'docker', '--cache', 'none', '--platforms', 'linux/amd64')
     const view = await run(process.execPath, [cli, ...args, '--workdir', dir])
     expect([view.code, view.stderr]).toEqual([0, expect.any(String)])
@@ -147,7 +143,7 @@ describe('monotonic floating tags: v1.3.0, then v1.2.9', () => {
 
 describe('a release published while another builds: floating tags decided at tag time', () => {
   const prefix = uniqueName('trust-race')
-  const image = () => `${registry}/${prefix}/slow`
+  const image = () => `${e2e.registry}/${prefix}/slow`
   let v200 = ''
   let racing: RunResult
   let injectedDuringBuild = false
@@ -171,7 +167,7 @@ describe('a release published while another builds: floating tags decided at tag
     const first = await publish({
       workspace,
       context: pushContext('refs/tags/v2.0.0'),
-      api,
+      api: e2e.api,
       inputs: inputs('a')
     })
     ok(first)
@@ -181,7 +177,7 @@ describe('a release published while another builds: floating tags decided at tag
     const started = publish({
       workspace,
       context: pushContext('refs/tags/v2.0.9'),
-      api,
+      api: e2e.api,
       inputs: inputs(randomBytes(8).toString('hex'))
     }).finally(() => (finished = true))
     // The build is running (BuildKit's build record says so): the release check before it has passed.
@@ -215,7 +211,7 @@ describe('a release published while another builds: floating tags decided at tag
 
 describe('immutable release tags', () => {
   const prefix = uniqueName('trust-immutable')
-  const image = () => `${registry}/${prefix}/api`
+  const image = () => `${e2e.registry}/${prefix}/api`
   let before: Record<string, string | undefined>
   let again: RunResult
   beforeAll(async () => {
@@ -259,7 +255,7 @@ describe('immutable release tags', () => {
 
 describe('atomic multi-target publish: one target fails on arm64', () => {
   const prefix = uniqueName('trust-atomic')
-  const image = (t: string) => `${registry}/${prefix}/${t}`
+  const image = (t: string) => `${e2e.registry}/${prefix}/${t}`
   const before: Record<string, Record<string, string | undefined>> = {}
   let failed: RunResult
   beforeAll(async () => {
@@ -311,7 +307,7 @@ describe('a registry that answers 503 twice, then works', () => {
     expect(proxy.injected).toBe(2)
     const retries = annotations(result, 'warning').filter(w => /attempt \d+ failed .*503.*retrying/.test(w))
     expect(retries).toHaveLength(2)
-    const tags = await registryTags(`${registry}/${prefix}/api`)
+    const tags = await registryTags(`${e2e.registry}/${prefix}/api`)
     expect(tags).toEqual(expect.arrayContaining(['v2.0.0', 'v2.0', 'v2', 'latest']))
   })
 })
@@ -319,7 +315,7 @@ describe('a registry that answers 503 twice, then works', () => {
 describe('a tag move that keeps failing: all or nothing, then the re-run completes', () => {
   let proxy: FlakyProxy
   const prefix = uniqueName('trust-allornothing')
-  const image = (t: string) => `${registry}/${prefix}/${t}`
+  const image = (t: string) => `${e2e.registry}/${prefix}/${t}`
   const before: Record<string, Record<string, string | undefined>> = {}
   const afterFailure: Record<string, Record<string, string | undefined>> = {}
   let failing = false
@@ -338,7 +334,7 @@ describe('a tag move that keeps failing: all or nothing, then the re-run complet
         ++attempts <= 6
     })
     const inputs = { targets: 'api,worker', 'image-prefix': prefix, registry: proxy.host, ...AMD64 }
-    const at = (r: string) => ({ workspace: '', context: pushContext(r), api, inputs })
+    const at = (r: string) => ({ workspace: '', context: pushContext(r), api: e2e.api, inputs })
     const run = async (o: ReturnType<typeof at>) => publish({ ...o, workspace: await workspaceFrom('basic') })
     ok(await run(at('refs/tags/v1.0.0')))
     for (const t of ['api', 'worker']) before[t] = await tagDigests(image(t))
@@ -379,28 +375,28 @@ describe('a tag move that keeps failing: all or nothing, then the re-run complet
 describe('PR previews: sticky comment', () => {
   const prefix = uniqueName('trust-pr')
   const PLANTED = '<!-- blacklake/multiarch-action:publish/publish -->'
-  const calls = () => api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
+  const calls = () => e2e.api.calls.filter(c => /\/issues\/(\d+\/)?comments/.test(c.path))
   let first: RunResult
   let second: RunResult
   let ctx2: EventContext
   beforeAll(async () => {
     const inputs = { targets: 'api', 'image-prefix': prefix, ...AMD64 }
     // Anyone who can comment can post a comment that starts with the action's marker.
-    await fetch(`${api.url}/repos/blacklake/demo/issues/7/comments`, {
+    await fetch(`${e2e.api.url}/repos/blacklake/demo/issues/7/comments`, {
       method: 'POST',
       headers: { authorization: 'token mallory-token' },
       body: JSON.stringify({ body: `${PLANTED}\nPull evil.example/api:pr-7` })
     })
     const ctx1 = pullRequestContext(7)
-    first = await publish({ workspace: await workspaceFrom('basic'), context: ctx1, api, inputs })
+    first = await publish({ workspace: await workspaceFrom('basic'), context: ctx1, api: e2e.api, inputs })
     ctx2 = pullRequestContext(7)
-    second = await publish({ workspace: await workspaceFrom('basic'), context: ctx2, api, inputs })
+    second = await publish({ workspace: await workspaceFrom('basic'), context: ctx2, api: e2e.api, inputs })
   })
 
   it('pushes pr-7 and pr-7-<short head sha>', async () => {
     ok(first)
     ok(second)
-    const tags = await registryTags(`${registry}/${prefix}/api`)
+    const tags = await registryTags(`${e2e.registry}/${prefix}/api`)
     expect(tags).toContain('pr-7')
     expect(tags).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
   })
@@ -414,11 +410,11 @@ describe('PR previews: sticky comment', () => {
       'POST /repos/blacklake/demo/issues/7/comments action',
       expect.stringMatching(/^PATCH \/repos\/blacklake\/demo\/issues\/comments\/\d+ action$/)
     ])
-    const list = api.comments.get('blacklake/demo#7') ?? []
+    const list = e2e.api.comments.get('blacklake/demo#7') ?? []
     expect(list.map(c => c.user.login)).toEqual(['mallory', 'github-actions[bot]'])
     expect(list[0].body).toContain('evil.example')
     const digest = imagesOutput(second).api.digest
-    expect(list[1].body).toContain(`docker pull ${registry}/${prefix}/api@${digest}`)
+    expect(list[1].body).toContain(`docker pull ${e2e.registry}/${prefix}/api@${digest}`)
     expect(list[1].body).toContain(`pr-7-${(ctx2.headSha as string).slice(0, 7)}`)
     expect(list[1].body.startsWith(`${PLANTED}\n`)).toBe(true)
   })
@@ -429,19 +425,19 @@ describe('PR from a fork', () => {
   let result: RunResult
   let callsBefore: number
   beforeAll(async () => {
-    callsBefore = api.calls.filter(c => /comments/.test(c.path)).length
+    callsBefore = e2e.api.calls.filter(c => /comments/.test(c.path)).length
     result = await publish({
       workspace: await workspaceFrom('basic'),
       context: pullRequestContext(8, { fork: true }),
-      api,
+      api: e2e.api,
       inputs: { targets: 'api', 'image-prefix': prefix, ...AMD64 }
     })
   })
 
   it('builds, pushes nothing, makes no comment API call and says why', async () => {
     ok(result)
-    expect(api.calls.filter(c => /comments/.test(c.path))).toHaveLength(callsBefore)
-    expect(await registryTags(`${registry}/${prefix}/api`)).toEqual([])
+    expect(e2e.api.calls.filter(c => /comments/.test(c.path))).toHaveLength(callsBefore)
+    expect(await registryTags(`${e2e.registry}/${prefix}/api`)).toEqual([])
     expect(annotations(result, 'notice').join('\n')).toMatch(/fork/)
     expect(result.main.summary).toMatch(/No PR comment: pull request from a fork/)
   })
@@ -457,7 +453,7 @@ describe('registry-client uploads against the real registry', () => {
   }
 
   it('uploads monolithic and chunked, skips what exists, and pushes a manifest by digest then by tag', async () => {
-    const image = `${registry}/${uniqueName('trust-upload')}/raw`
+    const image = `${e2e.registry}/${uniqueName('trust-upload')}/raw`
     const small = await blob(1500)
     const large = await blob(10_000)
     expect(await client.pushBlob(image, small)).toBe('uploaded')
@@ -486,7 +482,7 @@ describe('registry-client uploads against the real registry', () => {
   })
 
   it('a manifest whose blobs are missing is refused with the reason', async () => {
-    const image = `${registry}/${uniqueName('trust-upload')}/raw`
+    const image = `${e2e.registry}/${uniqueName('trust-upload')}/raw`
     const raw = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
@@ -519,7 +515,7 @@ describe('secret guard', () => {
     result = await publish({
       workspace,
       context: pushContext('refs/tags/v1.0.0'),
-      api,
+      api: e2e.api,
       inputs: { files: 'secret.hcl', targets: 'api', 'image-prefix': prefix, ...AMD64 }
     })
   })
@@ -532,6 +528,6 @@ describe('secret guard', () => {
     expect(error).toContain('allow-secret-build-args')
     expect(result.main.stdout).not.toMatch(/Buildx, QEMU and builder|exporting/)
     expect(`${result.main.stdout}${result.main.summary}`).not.toContain(token)
-    expect(await registryTags(`${registry}/${prefix}/api`)).toEqual([])
+    expect(await registryTags(`${e2e.registry}/${prefix}/api`)).toEqual([])
   })
 })

@@ -2,13 +2,12 @@
 // __tests__/e2e/fixtures/blacklake) for linux/amd64 + linux/arm64 with exactly the release tag set, one
 // attestation manifest per platform (our SPDX generator's SBOM + SLSA provenance) and OCI labels; the arm64
 // image runs under QEMU; then a pre-release v2.0.0-rc.1 adds only its own tags and moves neither latest nor v2.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type EventContext,
   type ImageDescription,
   describeImage,
   docker,
-  e2eEnv,
   imagesOutput,
   imagetoolsFormat,
   publish,
@@ -17,8 +16,10 @@ import {
   uniqueName,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 const TARGETS = ['api', 'jobrunner']
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
@@ -30,27 +31,22 @@ interface SpdxDocument {
   files: { fileName: string }[]
 }
 
-let api: GitHubApi
-let registry: string
 let prefix: string
 let release: { context: EventContext; result: RunResult }
-const image = (target: string) => `${registry}/${prefix}/${target}`
+const image = (target: string) => `${e2e.registry}/${prefix}/${target}`
 const short = (sha: string) => `sha-${sha.slice(0, 7)}`
 
 beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
   prefix = uniqueName('e2e-release')
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
   const context = pushContext('refs/tags/v1.2.3')
   const result = await publish({
     workspace: await workspaceFrom('blacklake'),
     context,
-    api,
+    api: e2e.api,
     inputs: { targets: TARGETS.join(','), 'image-prefix': prefix }
   })
   release = { context, result }
 })
-afterAll(async () => api?.close())
 
 describe('release v1.2.3 (two targets)', () => {
   it('succeeds and says it pushed', () => {
@@ -154,7 +150,7 @@ describe('pre-release v2.0.0-rc.1', () => {
     result = await publish({
       workspace: await workspaceFrom('blacklake'),
       context,
-      api,
+      api: e2e.api,
       inputs: { targets: TARGETS.join(','), 'image-prefix': prefix, platforms: 'linux/amd64' }
     })
   })

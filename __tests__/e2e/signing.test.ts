@@ -27,19 +27,19 @@ import {
   visibleText,
   workspaceFrom
 } from '../../scripts/harness/e2e.mjs'
-import { type GitHubApi, repoFixture, startGitHubApi } from '../../scripts/harness/github-api.mjs'
 import type { RunResult } from '../../scripts/harness/runner.mjs'
 import { multiRunner } from '../../scripts/harness/multi-runner.mjs'
 import { type SigstoreStandIn, startSigstoreStandIn } from '../../scripts/harness/sigstore/stand-in.mjs'
+import { e2eSetup } from '../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 const TARGETS = ['api', 'jobrunner']
 const REPOSITORY = 'blacklake/demo'
 
-let api: GitHubApi
 let sigstore: SigstoreStandIn
-let registry: string
 let release: { context: EventContext; result: RunResult; prefix: string; identity: string }
-const image = (prefix: string, target: string) => `${registry}/${prefix}/${target}`
+const image = (prefix: string, target: string) => `${e2e.registry}/${prefix}/${target}`
 
 /** `cosign verify` with the stand-in's trusted root; the exit code and what it printed. */
 async function cosignVerify(ref: string, identity: string, issuer = sigstore.issuer) {
@@ -61,7 +61,7 @@ async function signedRelease(prefix: string, context: EventContext, inputs: Reco
   const result = await publish({
     workspace: await workspaceFrom('blacklake'),
     context,
-    api,
+    api: e2e.api,
     env: sigstore.job(job),
     inputs: {
       targets: TARGETS.join(','),
@@ -76,15 +76,12 @@ async function signedRelease(prefix: string, context: EventContext, inputs: Reco
 }
 
 beforeAll(async () => {
-  registry = (await e2eEnv()).E2E_REGISTRY
-  api = await startGitHubApi({ repos: { [REPOSITORY]: repoFixture(REPOSITORY) } })
   sigstore = await startSigstoreStandIn()
   const prefix = uniqueName('e2e-signed')
   const context = pushContext('refs/tags/v1.2.3')
   release = { context, prefix, ...(await signedRelease(prefix, context)) }
 })
 afterAll(async () => {
-  await api?.close()
   await sigstore?.close()
 })
 
@@ -168,7 +165,7 @@ describe('keyless release v1.2.3 (two targets), verified by cosign 3', () => {
     async target => {
       const ref = image(release.prefix, target)
       const digest = imagesOutput(release.result)[target].digest
-      const stored = api.attestations.filter(a => a.subjects.includes(digest))
+      const stored = e2e.api.attestations.filter(a => a.subjects.includes(digest))
       expect(stored).toHaveLength(1)
       const bundle = stored[0].bundle as { dsseEnvelope: { payload: string } }
       const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString())
@@ -277,7 +274,7 @@ describe('failures and refusals', () => {
     const result = await publish({
       workspace: await workspaceFrom('blacklake'),
       context,
-      api,
+      api: e2e.api,
       env: sigstore.job(job),
       inputs: {
         targets: 'api',
@@ -305,7 +302,7 @@ describe('failures and refusals', () => {
     const result = await publish({
       workspace: await workspaceFrom('blacklake'),
       context: pushContext('refs/heads/main'),
-      api,
+      api: e2e.api,
       inputs: { targets: 'api', 'image-prefix': prefix, sign: 'key', 'signing-key': pem }
     })
     if (result.main.exitCode !== 0) console.log(result.main.stdout)
@@ -337,7 +334,7 @@ describe('multi-runner: merge signs the index it composes, the legs sign nothing
     const run_ = await multiRunner({
       workspace: await workspaceFrom('basic'),
       context,
-      env: { GITHUB_API_URL: api.url, ...sigstore.job(job) },
+      env: { GITHUB_API_URL: e2e.api.url, ...sigstore.job(job) },
       inputs: {
         targets: 'api',
         platforms: 'linux/amd64,linux/arm64',

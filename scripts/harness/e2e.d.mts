@@ -16,6 +16,8 @@ export interface E2eEnv {
   E2E_STATE_DIR: string
   [key: string]: string
 }
+/** Every manifest and index media type, as one Accept header. */
+export declare const MANIFEST_TYPES: string
 export declare function e2eEnv(): Promise<E2eEnv>
 export declare function uniqueName(label: string): string
 export declare function randomSha(): string

@@ -13,7 +13,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const FIXTURES = path.join(REPO_ROOT, '__tests__/e2e/fixtures')
 export const REPOSITORY = 'blacklake/demo'
 
-const MANIFEST_TYPES = [
+/** Every manifest and index media type, as one Accept header. */
+export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',

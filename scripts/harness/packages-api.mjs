@@ -5,12 +5,7 @@
 // platform and attestation manifests next to the tagged index. Deleting a version deletes that manifest (and
 // so its tags) by digest in the registry. Like GitHub, it refuses to delete the last tagged version of a
 // package (400) and deletes a whole package on request.
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
+import { MANIFEST_TYPES } from './e2e.mjs'
 
 export class PackagesFake {
   /**

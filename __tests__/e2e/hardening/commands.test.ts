@@ -16,7 +16,9 @@ import {
   visibleText,
   workspaceFrom
 } from '../../../scripts/harness/e2e.mjs'
-import { repoFixture, startGitHubApi, type GitHubApi } from '../../../scripts/harness/github-api.mjs'
+import { e2eSetup } from '../../helpers/e2e-setup.js'
+
+const e2e = e2eSetup()
 
 // A bake file that reads a variable named like the runner's input variable, and one with a credential-like arg.
 const INPUT_PASSWORD_HCL = `
@@ -24,12 +26,6 @@ variable "INPUT_PASSWORD" { default = "" }
 target "api" { labels = { "leak" = "password=\${INPUT_PASSWORD}" } }
 `
 const DB_PASS_HCL = `target "api" { args = { DB_PASS = "hunter2-not-real" } }`
-
-let api: GitHubApi
-beforeAll(async () => {
-  api = await startGitHubApi({ repos: { 'blacklake/demo': repoFixture('blacklake/demo') } })
-})
-afterAll(async () => api?.close())
 
 async function workspace(extra: Record<string, string> = {}): Promise<string> {
   const dir = await workspaceFrom('basic')
@@ -65,7 +61,7 @@ describe('the environment bake sees', () => {
     const result = await publish({
       workspace: await workspace({ 'leak.hcl': INPUT_PASSWORD_HCL }),
       context: pushContext('refs/tags/v1.0.0'),
-      api,
+      api: e2e.api,
       inputs: {
         files: 'docker-bake.hcl,leak.hcl',
         targets: 'api',
@@ -109,7 +105,7 @@ describe('values that must not become flags', () => {
     const result = await publish({
       workspace: await workspace(),
       context: pushContext('refs/tags/v1.0.0'),
-      api,
+      api: e2e.api,
       inputs: { targets: '--allow=fs=*', 'image-prefix': uniqueName('hard-flag') }
     })
     expect(result.main.exitCode).not.toBe(0)
@@ -125,7 +121,7 @@ describe('the secret guard reads the final definition', () => {
     const result = await publish({
       workspace: await workspace({ 'db.hcl': DB_PASS_HCL }),
       context: pushContext('refs/tags/v1.0.0'),
-      api,
+      api: e2e.api,
       inputs: {
         files: 'docker-bake.hcl,db.hcl',
         targets: 'api',
@@ -153,7 +149,7 @@ describe('an earlier login of ghcr.io', () => {
     const result = await publish({
       workspace: await workspace(),
       context: pushContext('refs/tags/v1.0.0'),
-      api,
+      api: e2e.api,
       env: { DOCKER_CONFIG: config },
       inputs: {
         registry: 'ghcr.io',
