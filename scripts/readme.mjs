@@ -6,7 +6,7 @@ import * as yaml from 'js-yaml'
 
 const check = process.argv.includes('--check')
 const DOCUMENTS = ['README.md', 'docs/multi-runner.md']
-const ACTIONS = ['action.yml', 'meta/action.yml', 'plan/action.yml', 'merge/action.yml']
+const ACTIONS = ['action.yml', 'meta/action.yml', 'plan/action.yml', 'merge/action.yml', 'cleanup/action.yml']
 
 const cell = text =>
   String(text ?? '')
