@@ -115,26 +115,21 @@ export class PackagesApi {
    * delete the last tagged version of a package"), so a clean-up that removes every version removes the package.
    */
   async deletePackage(name: string): Promise<'deleted' | 'absent'> {
-    if (!this.ownerType) await this.listVersions(name)
-    const what = `delete package ${this.o.owner}/${name}`
-    try {
-      await this.call(what, octokit => octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}`))
-      return 'deleted'
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return 'absent'
-      if (e instanceof HttpError && (e.status === 401 || e.status === 403))
-        throw this.permissionError(what, e)
-      throw e
-    }
+    return this.delete(name, '', `delete package ${this.o.owner}/${name}`)
   }
 
   /** Deletes one version (a manifest and every tag on it); `absent` when it was already gone. */
   async deleteVersion(name: string, version: PackageVersion): Promise<'deleted' | 'absent'> {
-    if (!this.ownerType) await this.listVersions(name)
     const what = `delete version ${version.id} (${version.digest}) of package ${this.o.owner}/${name}`
+    return this.delete(name, `/versions/${version.id}`, what)
+  }
+
+  /** DELETE of the package, or of `below` it; a 404 is `absent`, a 401/403 says which permission is missing. */
+  private async delete(name: string, below: string, what: string): Promise<'deleted' | 'absent'> {
+    if (!this.ownerType) await this.listVersions(name)
     try {
       await this.call(what, octokit =>
-        octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}/versions/${version.id}`)
+        octokit.request(`DELETE ${this.base(this.ownerType ?? 'org', name)}${below}`)
       )
       return 'deleted'
     } catch (e) {

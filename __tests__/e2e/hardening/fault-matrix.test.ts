@@ -26,6 +26,30 @@ import { startFlakyProxy, type FlakyProxy } from '../../../scripts/harness/flaky
 import type { RunResult } from '../../../scripts/harness/runner.mjs'
 
 const UPSTREAM = 'http://127.0.0.1:5000'
+
+/**
+ * The action publishing the basic fixture (linux/amd64) for `ref` through the proxy, under `prefix`; with a
+ * password, as the proxy's token-auth user.
+ */
+async function publishThrough(
+  proxy: FlakyProxy,
+  prefix: string,
+  ref: string,
+  o: { targets?: string; password?: string } = {}
+): Promise<RunResult> {
+  const login: Record<string, string> = o.password ? { username: 'fault-user', password: o.password } : {}
+  return publish({
+    workspace: await workspaceFrom('basic'),
+    context: pushContext(ref),
+    inputs: {
+      ...(o.targets ? { targets: o.targets } : {}),
+      'image-prefix': prefix,
+      registry: proxy.host,
+      ...login,
+      platforms: 'linux/amd64'
+    }
+  })
+}
 let registry = ''
 const counts: { scenario: string; injected: number; survived: number; movedWrongly: number }[] = []
 
@@ -88,17 +112,7 @@ describe('503/429 bursts and a token revoked mid-run, two-target release', () =>
       status: [503, 429],
       retryAfter: 0
     })
-    result = await publish({
-      workspace: await workspaceFrom('basic'),
-      context: pushContext('refs/tags/v3.1.0'),
-      inputs: {
-        'image-prefix': prefix,
-        registry: proxy.host,
-        username: 'fault-user',
-        password,
-        platforms: 'linux/amd64'
-      }
-    })
+    result = await publishThrough(proxy, prefix, 'refs/tags/v3.1.0', { password })
   })
   afterAll(async () => proxy?.close())
 
@@ -157,18 +171,7 @@ describe('manifest reads redirected to another origin', () => {
       tokenAuth: { username: 'fault-user', password },
       redirect: { match: /^GET \/v2\/.+\/manifests\//, to: elsewhere.url, status: 307 }
     })
-    result = await publish({
-      workspace: await workspaceFrom('basic'),
-      context: pushContext('refs/tags/v1.0.0'),
-      inputs: {
-        targets: 'api',
-        'image-prefix': prefix,
-        registry: proxy.host,
-        username: 'fault-user',
-        password,
-        platforms: 'linux/amd64'
-      }
-    })
+    result = await publishThrough(proxy, prefix, 'refs/tags/v1.0.0', { targets: 'api', password })
   })
   afterAll(async () => {
     await proxy?.close()
@@ -212,11 +215,7 @@ describe('10,000 tags, 100 per page', () => {
   let result: RunResult
   beforeAll(async () => {
     proxy = await startFlakyProxy({ target: UPSTREAM, paginateTags: 100, syntheticTags: synthetic })
-    result = await publish({
-      workspace: await workspaceFrom('basic'),
-      context: pushContext('refs/tags/v1.2.3'),
-      inputs: { targets: 'api', 'image-prefix': prefix, registry: proxy.host, platforms: 'linux/amd64' }
-    })
+    result = await publishThrough(proxy, prefix, 'refs/tags/v1.2.3', { targets: 'api' })
   })
   afterAll(async () => proxy?.close())
 
@@ -265,11 +264,7 @@ describe('the tag list breaks off with a 404 on page 2', () => {
       failures: 1_000,
       status: 404
     })
-    result = await publish({
-      workspace: await workspaceFrom('basic'),
-      context: pushContext('refs/tags/v1.0.0'),
-      inputs: { targets: 'api', 'image-prefix': prefix, registry: proxy.host, platforms: 'linux/amd64' }
-    })
+    result = await publishThrough(proxy, prefix, 'refs/tags/v1.0.0', { targets: 'api' })
   })
   afterAll(async () => proxy?.close())
 
@@ -298,18 +293,7 @@ describe('next-page Links on another origin', () => {
       syntheticTags: synthetic,
       linkOrigin: elsewhere.url
     })
-    result = await publish({
-      workspace: await workspaceFrom('basic'),
-      context: pushContext('refs/tags/v1.0.0'),
-      inputs: {
-        targets: 'api',
-        'image-prefix': prefix,
-        registry: proxy.host,
-        username: 'fault-user',
-        password,
-        platforms: 'linux/amd64'
-      }
-    })
+    result = await publishThrough(proxy, prefix, 'refs/tags/v1.0.0', { targets: 'api', password })
   })
   afterAll(async () => {
     await proxy?.close()
