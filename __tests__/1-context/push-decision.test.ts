@@ -1,20 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunContext } from '../../src/1-context/context.js'
 import { decidePush, isForkPullRequest } from '../../src/1-context/push-decision.js'
+import { runContext } from '../helpers/run-context.js'
 
 function ctx(eventName: string, payload: Record<string, unknown> = {}): RunContext {
-  return {
+  return runContext({
     eventName,
-    sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
     ref: 'refs/heads/main',
     repository: { owner: 'acme', repo: 'demo' },
-    actor: 'octocat',
-    runId: '1',
-    runNumber: '1',
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
     payload
-  }
+  })
 }
 
 const pr = (head: string | null, fork = false) => ({

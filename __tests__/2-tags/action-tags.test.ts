@@ -2,20 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import type { RunContext } from '../../src/1-context/context.js'
 import { parseInputs, type InputName } from '../../src/1-context/inputs.js'
 import { resolveMeta } from '../../src/2-tags/action-tags.js'
+import { runContext } from '../helpers/run-context.js'
 
 function ctx(eventName: string, ref: string, payload: Record<string, unknown> = {}): RunContext {
-  return {
+  return runContext({
     eventName,
-    sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
     ref,
     repository: { owner: 'acme', repo: 'demo' },
-    actor: 'octocat',
-    runId: '1',
-    runNumber: '1',
-    serverUrl: 'https://github.com',
     apiUrl: 'http://127.0.0.1:9',
     payload: { repository: { default_branch: 'main' }, ...payload }
-  }
+  })
 }
 
 const inputs = (values: Partial<Record<InputName, string>> = {}) => parseInputs(name => values[name] ?? '')

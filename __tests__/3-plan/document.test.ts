@@ -11,21 +11,10 @@ import {
   PLAN_SCHEMA
 } from '../../src/3-plan/document.js'
 import { computeMeta, BLACKLAKE_DEFAULTS, BLACKLAKE_OPTIONS } from '../../src/2-tags/index.js'
-import type { RunContext } from '../../src/1-context/context.js'
+import { runContext } from '../helpers/run-context.js'
 
 const def = parseDefinition(readFileSync('__tests__/fixtures/bake/print-two-targets.json', 'utf8'))
-const ctx: RunContext = {
-  eventName: 'push',
-  sha: '3e5021833b4c26e36b242bea2a75b3cc36c602a8',
-  ref: 'refs/tags/v1.2.3',
-  repository: { owner: 'blacklake', repo: 'demo' },
-  actor: 'octocat',
-  runId: '1',
-  runNumber: '1',
-  serverUrl: 'https://github.com',
-  apiUrl: 'https://api.github.com',
-  payload: {}
-}
+const ctx = runContext({ sha: '3e5021833b4c26e36b242bea2a75b3cc36c602a8' })
 const meta = computeMeta({ images: '', ...BLACKLAKE_DEFAULTS, labels: '', annotations: '' }, ctx, undefined, {
   ...BLACKLAKE_OPTIONS,
   now: new Date('2026-11-28T05:00:00Z')

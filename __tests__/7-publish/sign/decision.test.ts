@@ -9,22 +9,12 @@ import type { RunContext } from '../../../src/1-context/context.js'
 import { parseSignInputs, type SignInputs } from '../../../src/1-context/sign-inputs.js'
 import { decideSigning } from '../../../src/7-publish/sign/sign-images.js'
 import { PUBLIC_GOOD, readSigningConfig } from '../../../src/7-publish/sign/services.js'
+import { runContext } from '../../helpers/run-context.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/signing')
 
 function ctx(payload: Record<string, unknown> = {}, eventName = 'push'): RunContext {
-  return {
-    eventName,
-    sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-    ref: 'refs/tags/v1.2.3',
-    repository: { owner: 'blacklake', repo: 'demo' },
-    actor: 'octocat',
-    runId: '1',
-    runNumber: '1',
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    payload
-  }
+  return runContext({ eventName, payload })
 }
 const forkPr = {
   pull_request: {

@@ -1,21 +1,10 @@
 // The build-provenance statement of a GitHub artifact attestation (the shape actions/attest-build-provenance
 // writes; the e2e suite signs it, stores it through the local attestations API and cosign verifies it).
 import { describe, expect, it } from '@jest/globals'
-import type { RunContext } from '../../../src/1-context/context.js'
+import { runContext } from '../../helpers/run-context.js'
 import { provenanceStatement } from '../../../src/7-publish/sign/github-attestation.js'
 
-const ctx: RunContext = {
-  eventName: 'push',
-  sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-  ref: 'refs/tags/v1.2.3',
-  repository: { owner: 'blacklake', repo: 'blacklake' },
-  actor: 'octocat',
-  runId: '42',
-  runNumber: '7',
-  serverUrl: 'https://github.com',
-  apiUrl: 'https://api.github.com',
-  payload: {}
-}
+const ctx = runContext({ repository: { owner: 'blacklake', repo: 'blacklake' }, runId: '42', runNumber: '7' })
 
 describe('provenanceStatement', () => {
   it('names the image and its index digest, the workflow, the commit and the run', () => {
