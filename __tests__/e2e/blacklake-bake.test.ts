@@ -226,7 +226,8 @@ describe('recipes on the real bake file', () => {
         '--driver',
         'docker',
         '--cache',
-        'none'
+        'none',
+        '--json'
       ],
       { cwd: REPO, encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: '' } }
     )
@@ -234,19 +235,18 @@ describe('recipes on the real bake file', () => {
       status: 0,
       stderr: ''
     })
-    const line = r.stdout.split('\n').find(l => l.startsWith('images: '))
-    expect(line).toBeDefined()
-    const images = JSON.parse(line!.slice('images: '.length)) as Record<
-      string,
-      { image: string; platforms: string[] }
-    >
-    expect(Object.keys(images).sort()).toEqual([...ALL].sort())
-    for (const name of ALL) {
-      expect(images[name].image).toBe(`my-registry.com/myorg/${name}`)
-      expect(images[name].platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    // The CLI's result as one JSON document (--json); its log went to stderr.
+    const plan = JSON.parse(r.stdout) as {
+      dryRun: boolean
+      targets: { target: string; image: string; platforms: string[]; requestedTags: string[] }[]
     }
-    // The release's semver tags appear in the plan (BlackLake's default scheme).
-    for (const tag of ['v1.2.3', 'v1.2', 'v1']) expect(r.stdout).toContain(tag)
-    expect(r.stdout).toMatch(/nothing was built or pushed/)
+    expect(plan.targets.map(t => t.target).sort()).toEqual([...ALL].sort())
+    for (const t of plan.targets) {
+      expect(t.image).toBe(`my-registry.com/myorg/${t.target}`)
+      expect(t.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+      // The release's semver tags (BlackLake's default scheme).
+      expect(t.requestedTags).toEqual(expect.arrayContaining(['v1.2.3', 'v1.2', 'v1']))
+    }
+    expect(plan.dryRun).toBe(true)
   })
 })

@@ -265,7 +265,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
     expect(removed[image('api')].deleted.sort()).toEqual([...gone.api].sort())
     expect(removed[image('worker')].deleted.sort()).toEqual([...gone.worker].sort())
     expect(dry.main.summary).toMatch(/dry run: nothing was deleted/)
-    expect(dry.main.summary).toMatch(/would delete `sha256:[0-9a-f]{64}` — linux\/arm64 image of/)
+    expect(dry.main.summary).toMatch(/would delete <code>sha256:[0-9a-f]{64}<\/code> — linux\/arm64 image of/)
     expect(dry.main.summary).toMatch(/attestation of the linux\/amd64 image of/)
     expect(dry.main.summary).toContain(`stays (also tagged v1.2.3)`)
   })
@@ -284,7 +284,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
     }
     const removed = JSON.parse(closed.main.outputs.removed) as Record<string, { deleted: string[] }>
     expect(removed[image('api')].deleted.sort()).toEqual([...gone.api].sort())
-    expect(closed.main.summary).toMatch(/\| `.*\/api` \|.*\| 7 \|/)
+    expect(closed.main.summary).toMatch(/\| <code>.*\/api<\/code> \|.*\| 7 \|/)
   })
 
   it('keeps PR 43 and the release with their attestations and signatures; only PR 42’s tags left', async () => {
@@ -345,7 +345,7 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
     })
     expect(recent.main.exitCode).toBe(0)
     expect(JSON.parse(recent.main.outputs['pull-requests'])).toEqual([])
-    expect(recent.main.summary).toMatch(/#43: closed, but its newest preview image is 0 day\(s\) old \(< 1\)/)
+    expect(recent.main.summary).toMatch(/#43: closed, but its newest preview image is 0 day\(s\) old \(&lt; 1\)/)
     const later = await cleanup({
       workspace,
       context: scheduleEvent,
