@@ -43,22 +43,16 @@ function normalized(out: string): string {
     .replace(/\b\d+(\.\d+)?s\b/g, 'Ns')
 }
 
+interface Result {
+  targets: { target: string; platforms: string[]; requestedTags: string[]; tags: string[]; pushed: boolean }[]
+}
+
 /**
- * The CLI's outputs (`name: value` lines of its terminal sink), without what two identical builds do not share:
- * digests (a build's created time differs) and build metrics (timings, cache hits).
+ * The CLI's result (`--json`), without what two identical builds do not share: digests (a build's created time
+ * differs).
  */
-function outputs(out: string): Record<string, string> {
-  const o: Record<string, string> = {}
-  for (const m of out.matchAll(/^(version|tags|images|pushed|digests): (.*)$/gm)) {
-    let value = m[2].replace(/sha256:[0-9a-f]{64}/g, 'sha256:DIGEST')
-    if (m[1] === 'images') {
-      const images = JSON.parse(value) as Record<string, Record<string, unknown>>
-      for (const i of Object.values(images)) delete i.metrics
-      value = JSON.stringify(images)
-    }
-    o[m[1]] = value
-  }
-  return o
+function result(out: string): Result {
+  return JSON.parse(out.replace(/sha256:[0-9a-f]{64}/g, 'sha256:DIGEST')) as Result
 }
 
 const ok = (r: Run) =>
@@ -107,26 +101,24 @@ describe('just recipes on the fixture', () => {
     ok(viaJust)
     ok(viaCli)
     expect(normalized(viaJust.stdout)).toEqual(normalized(viaCli.stdout))
-    expect(viaJust.stdout).toMatch(/nothing was built or pushed/)
+    // One row per image: what a release of this checkout would move.
+    expect(viaJust.stdout).toMatch(/^api +\S+\/api +linux\/amd64, linux\/arm64 +main sha-[0-9a-f]{7}$/m)
   })
 
   it('`npx just bake-target api` builds api for both platforms, as the CLI does, and pushes nothing', async () => {
-    const viaJust = just('bake-target', 'api', ...flags)
-    const viaCli = cli('publish', '--push', 'false', '--targets', 'api', ...flags)
+    const viaJust = just('bake-target', 'api', ...flags, '--json')
+    const viaCli = cli('publish', '--push', 'false', '--targets', 'api', ...flags, '--json')
     ok(viaJust)
     ok(viaCli)
-    expect(outputs(viaJust.stdout)).toEqual(outputs(viaCli.stdout))
-    const images = JSON.parse(outputs(viaJust.stdout).images) as Record<
-      string,
-      { platforms: string[]; pushed: boolean }
-    >
-    expect(Object.keys(images)).toEqual(['api'])
-    expect(images.api).toMatchObject({ platforms: ['linux/amd64', 'linux/arm64'], pushed: false })
+    expect(result(viaJust.stdout)).toEqual(result(viaCli.stdout))
+    const { targets } = result(viaJust.stdout)
+    expect(targets.map(x => x.target)).toEqual(['api'])
+    expect(targets[0]).toMatchObject({ platforms: ['linux/amd64', 'linux/arm64'], pushed: false })
     expect(await registryTags(`${registry}/${prefix}/api`)).toEqual([])
   })
 
   it('`npx just bake-platform linux/arm64 api` builds one platform, as the CLI does', () => {
-    const viaJust = just('bake-platform', 'linux/arm64', 'api', ...flags)
+    const viaJust = just('bake-platform', 'linux/arm64', 'api', ...flags, '--json')
     const viaCli = cli(
       'publish',
       '--push',
@@ -135,23 +127,23 @@ describe('just recipes on the fixture', () => {
       'linux/arm64',
       '--targets',
       'api',
-      ...flags
+      ...flags,
+      '--json'
     )
     ok(viaJust)
     ok(viaCli)
-    expect(outputs(viaJust.stdout)).toEqual(outputs(viaCli.stdout))
-    const images = JSON.parse(outputs(viaJust.stdout).images) as Record<string, { platforms: string[] }>
-    expect(images.api.platforms).toEqual(['linux/arm64'])
+    expect(result(viaJust.stdout)).toEqual(result(viaCli.stdout))
+    expect(result(viaJust.stdout).targets[0].platforms).toEqual(['linux/arm64'])
   })
 
   it('`npx just bake-push` pushes and tags what `npx just plan` announced', async () => {
-    const plan = just('plan', '--targets', 'api', ...flags)
+    const plan = just('plan', '--targets', 'api', ...flags, '--json')
     ok(plan)
-    const announced = /^Version: .*; tags: (.*)$/m.exec(plan.stdout)?.[1].split(', ') ?? []
+    const announced = result(plan.stdout).targets[0].requestedTags
     expect(announced).toContain('main')
-    const pushed = just('bake-push', '--targets', 'api', ...flags)
+    const pushed = just('bake-push', '--targets', 'api', ...flags, '--json')
     ok(pushed)
     expect(await registryTags(`${registry}/${prefix}/api`)).toEqual([...announced].sort())
-    expect(JSON.parse(outputs(pushed.stdout).images).api.pushed).toBe(true)
+    expect(result(pushed.stdout).targets[0]).toMatchObject({ target: 'api', pushed: true })
   })
 })
