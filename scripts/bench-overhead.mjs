@@ -7,7 +7,8 @@
 // Both run on a warm build cache (one unmeasured run of each first), each run into fresh repositories. Runs are
 // interleaved A/B, B/A, … in one process so machine noise hits both alike; the medians, their difference and
 // their ratio are printed. With the action's debug log on, its phase timings (`phase NAME: N ms`) are collected
-// too and printed as medians, which is where to look when the difference grows.
+// too and printed as medians, with each external command's time (`NAME: exit N in M ms`), which is where to look
+// when the difference grows; and the machine's load average at the end (the machine may be shared).
 //
 // `--baseline DIR` adds a third contender, another build of the action (a directory holding its action.yml and
 // dist/, e.g. a worktree of an earlier commit after `npm run build`), interleaved with the other two: a before /
@@ -18,6 +19,7 @@
 // Needs the e2e environment (scripts/e2e-env.sh) and a built action (npm run build, or E2E_ACTION_DIR).
 import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { e2eEnv, publish, pushContext, uniqueName, workspaceFrom } from './harness/e2e.mjs'
 import { repoFixture, startGitHubApi } from './harness/github-api.mjs'
@@ -60,12 +62,16 @@ async function action(dir) {
   if (r.main.exitCode !== 0)
     throw new Error(`the action failed:\n${r.main.stdout.slice(-4000)}\n${r.main.stderr}`)
   const phases = {}
-  for (const m of `${r.main.stdout}\n${r.post?.stdout ?? ''}`.matchAll(
-    /^::debug::phase (.+?): (\d+) ms$/gm
-  )) {
+  const commands = {}
+  const log = `${r.main.stdout}\n${r.post?.stdout ?? ''}`
+  for (const m of log.matchAll(/^::debug::phase (.+?): (\d+) ms$/gm)) {
     phases[m[1]] = (phases[m[1]] ?? 0) + Number(m[2])
   }
-  return { ms, phases }
+  // Every external command (the exec wrapper's `NAME: exit N in M ms`), summed per name within the run.
+  for (const m of log.matchAll(/^::debug::(.+?): exit \d+ in (\d+) ms$/gm)) {
+    commands[m[1]] = (commands[m[1]] ?? 0) + Number(m[2])
+  }
+  return { ms, phases, commands }
 }
 
 /** B: the same work as one hand-written bake command. */
@@ -108,12 +114,18 @@ async function handBake() {
 }
 
 try {
-  console.log(`warm-up: one run of each (${targets.join(', ')} for ${platforms})`)
+  const load = () =>
+    os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(', ')
+  console.log(`warm-up: one run of each (${targets.join(', ')} for ${platforms}); load ${load()}`)
   await action()
   if (baseline) await action(baseline)
   await handBake()
   const runs = { A: [], A0: [], B: [] }
   const phases = []
+  const commands = []
   const kinds = baseline ? ['A', 'A0', 'B'] : ['A', 'B']
   for (let i = 0; i < pairs; i++) {
     // Rotate the order, so no contender always runs first (or right after another).
@@ -123,6 +135,7 @@ try {
         const r = await action()
         runs.A.push(r.ms)
         phases.push(r.phases)
+        commands.push(r.commands)
       } else if (which === 'A0') runs.A0.push((await action(baseline)).ms)
       else runs.B.push((await handBake()).ms)
     }
@@ -143,11 +156,16 @@ try {
       `  ${label.padEnd(28)}: ${sec(m)} s, overhead +${sec(m - mb)} s (ratio ${(m / mb).toFixed(2)}×)`
     )
   }
-  const names = [...new Set(phases.flatMap(p => Object.keys(p)))]
-  if (names.length) {
-    console.log('  action phases (median ms):')
-    for (const n of names) console.log(`    ${n.padEnd(34)} ${median(phases.map(p => p[n] ?? 0)).toFixed(0)}`)
+  for (const [title, list] of [
+    ['action phases (median ms)', phases],
+    ['action commands (median ms; concurrent ones overlap)', commands]
+  ]) {
+    const names = [...new Set(list.flatMap(p => Object.keys(p)))]
+    if (!names.length) continue
+    console.log(`  ${title}:`)
+    for (const n of names) console.log(`    ${n.padEnd(34)} ${median(list.map(p => p[n] ?? 0)).toFixed(0)}`)
   }
+  console.log(`  machine load (1, 5, 15 min) at the end: ${load()}`)
 } finally {
   await api.close()
 }

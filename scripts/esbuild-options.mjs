@@ -21,6 +21,32 @@ const withoutSourceMap = {
   }
 }
 
+// @actions/core imports @actions/http-client for one thing, the OIDC token (core.getIDToken, which only signing
+// asks for), and http-client imports undici: evaluating undici was ~100 ms of every step's start-up under Node 24
+// (measured here). So inside core's oidc-utils the client is a stand-in that loads the real one on first use,
+// with the same constructor and getJson; everything else that imports http-client gets the real module.
+const lazyOidcHttpClient = {
+  name: 'lazy-oidc-http-client',
+  setup(build) {
+    build.onResolve({ filter: /^@actions\/http-client$/ }, args =>
+      /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(args.importer)
+        ? { path: 'oidc-http-client', namespace: 'lazy-oidc-http-client', pluginData: args.resolveDir }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-oidc-http-client' }, args => ({
+      resolveDir: args.pluginData,
+      contents: `
+        export class HttpClient {
+          constructor(...args) { this.args = args }
+          async getJson(...args) {
+            const { HttpClient } = await import('@actions/http-client')
+            return new HttpClient(...this.args).getJson(...args)
+          }
+        }`
+    }))
+  }
+}
+
 export const bundleOptions = {
   bundle: true,
   platform: 'node',
@@ -29,5 +55,5 @@ export const bundleOptions = {
   minify: true,
   legalComments: 'none',
   banner: { js: requireShim },
-  plugins: [withoutSourceMap]
+  plugins: [withoutSourceMap, lazyOidcHttpClient]
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { builderName, createArgs, parseInspect } from '../../src/4-setup/builder.js'
+import {
+  builderName,
+  createArgs,
+  localEngine,
+  parseInspect,
+  unsupportedPlatforms,
+  type BuilderInfo
+} from '../../src/4-setup/builder.js'
 import { archOf, hasHandler, nativeArchs, planQemu, setupQemu } from '../../src/4-setup/qemu.js'
 import { fixture } from '../helpers/bake-fixtures.js'
 
@@ -56,6 +63,37 @@ describe('builder', () => {
       '--driver-opt',
       'network=host'
     ])
+  })
+
+  it('knows the engine of this host: the default context on a local socket', () => {
+    expect(localEngine('default', {})).toBe(true)
+    expect(localEngine('default', { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toBe(true)
+    expect(localEngine('default', { DOCKER_HOST: 'ssh://builder@arm-host' })).toBe(false)
+    expect(localEngine('desktop-linux', {})).toBe(false)
+  })
+
+  it('finds the platforms a builder cannot build: unlisted ones, or for the engine’s, unemulated ones', () => {
+    const wanted = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/riscv64']
+    const listed: BuilderInfo = {
+      ...parseInspect(fixture('buildx-inspect-default.txt')),
+      created: false
+    }
+    // The captured engine lists mips64 but no 32-bit arm.
+    expect(unsupportedPlatforms(listed, [...wanted, 'linux/mips64'])).toEqual(['linux/arm/v7'])
+    const engine: BuilderInfo = {
+      name: 'default',
+      driver: 'docker',
+      platforms: [],
+      created: false,
+      engine: true
+    }
+    const handlers = (present: string[]) => (arch: string) => present.includes(arch)
+    const native = process.arch === 'arm64' ? 'linux/amd64' : 'linux/arm64'
+    // What the kernel emulates is read when asked (after the QEMU step), not when the builder was chosen.
+    expect(unsupportedPlatforms(engine, wanted, handlers(['arm', 'riscv64', 'amd64', 'arm64']))).toEqual([])
+    expect(unsupportedPlatforms(engine, wanted, handlers(['arm', 'riscv64']))).toEqual([native])
+    // A builder inspect listed nothing for, and not the engine's: nothing to say.
+    expect(unsupportedPlatforms({ ...engine, engine: false }, wanted, handlers([]))).toEqual([])
   })
 
   it('names created builders per run, without characters buildx rejects', () => {

@@ -1,10 +1,18 @@
 // The buildx version check and the engine check of the docker driver, from captured outputs
 // (__tests__/fixtures/buildx/README.md says where each came from).
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { assertSupported, MIN_BUILDX, olderThan, parseBuildxVersion } from '../../src/4-setup/buildx.js'
-import { checkEngine, engineMajor, usesContainerdStore, type EngineInfo } from '../../src/4-setup/engine.js'
+import {
+  checkEngine,
+  engineMajor,
+  socketInfo,
+  usesContainerdStore,
+  type EngineInfo
+} from '../../src/4-setup/engine.js'
 
 const fixture = (name: string) =>
   readFileSync(path.join(import.meta.dirname, '../fixtures/buildx', name), 'utf8')
@@ -72,5 +80,28 @@ describe('engine of the docker driver', () => {
       /driver: docker needs Docker's containerd image store.*storage driver overlay2.*"containerd-snapshotter": true/
     )
     expect(usesContainerdStore({ ...engine, DriverStatus: null })).toBe(false)
+  })
+
+  it('asks a local engine on its socket (GET /info), and says when the answer is not one', async () => {
+    const socket = path.join(mkdtempSync(path.join(tmpdir(), 'engine-')), 'docker.sock')
+    const paths: string[] = []
+    let status = 200
+    const server = http.createServer((req, res) => {
+      paths.push(`${req.method} ${req.url}`)
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(status === 200 ? fixture('docker-info-containerd-store.json') : '{"message":"nope"}')
+    })
+    await new Promise<void>(resolve => server.listen(socket, resolve))
+    try {
+      const engine = await socketInfo(socket)
+      expect(usesContainerdStore(engine)).toBe(true)
+      expect(engineMajor(engine)).toBe(28)
+      expect(paths).toEqual(['GET /info'])
+      status = 500
+      await expect(socketInfo(socket)).rejects.toThrow('GET /info: 500')
+    } finally {
+      await new Promise(resolve => server.close(resolve))
+    }
+    await expect(socketInfo(path.join(path.dirname(socket), 'none.sock'))).rejects.toThrow(/ENOENT/)
   })
 })

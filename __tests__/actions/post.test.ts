@@ -1,6 +1,9 @@
 // The post step (src/actions/post.ts): undoes what main did, each part on its own, and warns instead of failing.
 import { describe, expect, it, jest } from '@jest/globals'
-import { cleanup } from '../../src/actions/post.js'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { cleanup, hasCleanup } from '../../src/actions/post.js'
 import { memoryState, State } from '../../src/lib/state.js'
 
 describe('post step', () => {
@@ -40,5 +43,20 @@ describe('post step', () => {
       'remove the OCI layouts',
       'log out'
     ])
+  })
+
+  it('has work while a layout main left is on disk, none once main removed it (it loads nothing then)', () => {
+    const state = memoryState()
+    expect(hasCleanup(state)).toBe(false)
+    const layouts = mkdtempSync(path.join(tmpdir(), 'post-layouts-'))
+    state.save(State.LayoutDirs, JSON.stringify([layouts]))
+    expect(hasCleanup(state)).toBe(true)
+    rmSync(layouts, { recursive: true })
+    expect(hasCleanup(state)).toBe(false)
+    state.save(State.LayoutDirs, 'not json')
+    expect(hasCleanup(state)).toBe(true)
+    state.save(State.LayoutDirs, '[]')
+    state.save(State.LoggedInRegistries, '["localhost:5001"]')
+    expect(hasCleanup(state)).toBe(true)
   })
 })

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { childEnv, ExecError, lastMeaningfulLine, run } from '../../src/lib/exec.js'
 
 describe('exec wrapper', () => {
@@ -23,6 +26,25 @@ describe('exec wrapper', () => {
   it('returns the result when asked to ignore the exit code', async () => {
     const r = await run('sh', ['-c', 'echo out; exit 4'], { silent: true, ignoreReturnCode: true })
     expect(r).toEqual({ exitCode: 4, stdout: 'out\n', stderr: '' })
+  })
+
+  it('runs `docker buildx …` on the plugin the docker CLI would run, as a plugin; errors keep the docker name', async () => {
+    const config = mkdtempSync(path.join(tmpdir(), 'exec-docker-config-'))
+    mkdirSync(path.join(config, 'cli-plugins'))
+    const plugin = path.join(config, 'cli-plugins', 'docker-buildx')
+    writeFileSync(
+      plugin,
+      '#!/bin/sh\nprintf "%s|" "$@" "$DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND"\nexit "${EXIT:-0}"\n'
+    )
+    chmodSync(plugin, 0o755)
+    const r = await run('docker', ['buildx', 'bake', '--print', '--', 'api'], {
+      env: { DOCKER_CONFIG: config },
+      silent: true
+    })
+    expect(r.stdout).toBe('buildx|bake|--print|--|api|docker|')
+    await expect(
+      run('docker', ['buildx', 'version'], { env: { DOCKER_CONFIG: config, EXIT: '3' }, silent: true })
+    ).rejects.toThrow(/^docker buildx version failed with exit code 3/)
   })
 
   it.each([

@@ -5,16 +5,21 @@
 import * as core from '@actions/core'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { localSocket, surelyDefaultContext } from '../lib/docker-cli.js'
 import { lastMeaningfulLine, run } from '../lib/exec.js'
 import type { Driver } from '../1-context/inputs.js'
-import { checkEngine, engineInfo } from './engine.js'
+import { checkEngine, engineInfo, localEngineInfo } from './engine.js'
+import { archOf, hasHandler, nativeArchs } from './qemu.js'
 
 export interface BuilderInfo {
   name: string
   driver: string
+  /** The platforms `buildx inspect` listed; empty when the builder was not inspected (see `engine`). */
   platforms: string[]
   /** True when this action created it (the post step removes it). */
   created: boolean
+  /** The engine's own builder, not inspected: it runs the host's platforms and those binfmt_misc emulates. */
+  engine?: boolean
 }
 
 /** Parses `docker buildx inspect` text: the builder's name, driver and the platforms of its nodes. */
@@ -104,6 +109,72 @@ async function useDockerDriver(info: Omit<BuilderInfo, 'created'>, o: BuilderOpt
   return { ...info, created: false }
 }
 
+/**
+ * True when the builder named `context` is the engine of this host: the default context (buildx reserves the name
+ * `default` for its docker-driver builder) on a local socket (no DOCKER_HOST, or a unix:// one).
+ */
+export function localEngine(context: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return context === 'default' && localSocket(env) !== undefined
+}
+
+/**
+ * The engine's own builder, named after the current Docker context, and the engine checked. On this host's engine
+ * (the default context on a local socket) the builder is not inspected: its driver is docker by construction, and
+ * its platforms are the host's plus what the kernel emulates, which unsupportedPlatforms reads after the QEMU step
+ * (an inspect here, before QEMU, listed them as they were before it; and it was the plan phase's longest call).
+ * When the context is surely `default` (docker-cli.ts) no docker CLI starts at all: the engine is asked on its
+ * socket. Another context (a remote engine, Docker Desktop) is inspected as before.
+ */
+async function engineBuilder(o: BuilderOptions): Promise<BuilderInfo> {
+  const local = { name: 'default', driver: 'docker', platforms: [], created: false, engine: true }
+  const socket = localSocket()
+  let info: BuilderInfo
+  if (socket && surelyDefaultContext()) {
+    checkEngine(await localEngineInfo(socket), { ghaCache: o.ghaCache })
+    info = local
+  } else {
+    const [shown, engine] = await Promise.all([
+      run('docker', ['context', 'show'], { silent: true }),
+      engineInfo()
+    ])
+    const context = shown.stdout.trim() || 'default'
+    info = localEngine(context) ? local : { ...(await inspectBuilder(context)), created: false }
+    if (info.driver !== 'docker') {
+      throw new Error(`Builder '${context}' uses driver ${info.driver}, not the engine's docker driver.`)
+    }
+    checkEngine(engine, { ghaCache: o.ghaCache })
+  }
+  core.info(`Using the engine's builder '${info.name}' (driver docker, containerd image store)`)
+  return info
+}
+
+/**
+ * The requested platforms a builder cannot build, for a warning: those `buildx inspect` did not list; for the
+ * engine's builder (not inspected), those neither native here nor emulated by a registered QEMU handler, read now,
+ * after the QEMU step installed what it could.
+ */
+export function unsupportedPlatforms(
+  info: BuilderInfo,
+  platforms: string[],
+  handler: (arch: string) => boolean = hasHandler
+): string[] {
+  if (info.platforms.length) return platforms.filter(p => !info.platforms.includes(p))
+  if (!info.engine) return []
+  return platforms.filter(p => !nativeArchs().includes(archOf(p)) && !handler(archOf(p)))
+}
+
+/** Warns about the platforms the builder cannot build (see unsupportedPlatforms), saying how it knows. */
+export function warnUnsupportedPlatforms(info: BuilderInfo, platforms: string[]): void {
+  const unsupported = unsupportedPlatforms(info, platforms)
+  if (!unsupported.length) return
+  core.warning(
+    info.platforms.length
+      ? `Builder '${info.name}' does not list ${unsupported.join(', ')} (it lists ${info.platforms.join(', ')})`
+      : `Builder '${info.name}' (the engine's) cannot run ${unsupported.join(', ')}: not native on this host, ` +
+          'and no QEMU handler is registered for them (qemu input)'
+  )
+}
+
 export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
   const ignored = creationInputs(o)
   if ((o.builder || o.driver === 'docker') && ignored.length) {
@@ -117,17 +188,7 @@ export async function setupBuilder(o: BuilderOptions): Promise<BuilderInfo> {
     core.info(`Using builder '${info.name}' (driver ${info.driver}) from the builder input`)
     return info.driver === 'docker' ? useDockerDriver(info, o) : { ...info, created: false }
   }
-  if (o.driver === 'docker') {
-    // The engine's own builder is named after the current Docker context.
-    const context = (await run('docker', ['context', 'show'], { silent: true })).stdout.trim() || 'default'
-    const info = await inspectBuilder(context)
-    if (info.driver !== 'docker') {
-      throw new Error(`Builder '${context}' uses driver ${info.driver}, not the engine's docker driver.`)
-    }
-    const checked = await useDockerDriver(info, o)
-    core.info(`Using the engine's builder '${info.name}' (driver docker, containerd image store)`)
-    return checked
-  }
+  if (o.driver === 'docker') return engineBuilder(o)
   const name = builderName(o.runId)
   let configFile: string | undefined
   if (o.buildkitdConfigInline) {

@@ -7,7 +7,10 @@
 // The version is read with a regular expression rather than @docker/actions-toolkit's Buildx.parseVersion: that
 // import adds 36 KB to the main bundle (measured: 1,505,678 → 1,541,888 bytes) for the same one expression.
 import * as core from '@actions/core'
-import { run } from '../lib/exec.js'
+import type { Inputs } from '../1-context/inputs.js'
+import { supportsVarFlag } from '../3-plan/definition.js'
+import { bakeVariables } from '../3-plan/plan.js'
+import { run, type ExecResult } from '../lib/exec.js'
 
 /** Oldest buildx the action supports (see the header: bake's fs entitlements and the gha cache v2). */
 export const MIN_BUILDX = '0.21.0'
@@ -59,9 +62,26 @@ export function assertSupported(v: BuildxVersion): void {
   }
 }
 
+let versionRun: Promise<ExecResult> | undefined
+/** `docker buildx version`, run once per process (startBuildxChecks may have started it). */
+function buildxVersion(): Promise<ExecResult> {
+  versionRun ??= run('docker', ['buildx', 'version'], { silent: true, ignoreReturnCode: true })
+  return versionRun
+}
+
+/**
+ * Starts the buildx calls that need nothing but the inputs, the version check and (when the run sets bake
+ * variables) bake's `--var` probe, so that they run alongside the context phase, a GitHub API call, rather than
+ * after it. Their answers are read, checked and logged where they always were (checkBuildx, printDefinition).
+ */
+export function startBuildxChecks(inputs: Inputs): void {
+  buildxVersion().catch(() => undefined)
+  if (Object.keys(bakeVariables(inputs, '', '')).length) supportsVarFlag().catch(() => undefined)
+}
+
 /** `docker buildx version`, checked; returns the version for the log and the report. */
 export async function checkBuildx(): Promise<string> {
-  const r = await run('docker', ['buildx', 'version'], { silent: true, ignoreReturnCode: true })
+  const r = await buildxVersion()
   if (r.exitCode !== 0) {
     throw new Error(
       `Docker Buildx is not available ('docker buildx version' failed: ${(r.stderr || r.stdout).trim()}). ` +

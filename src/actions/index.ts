@@ -1,12 +1,13 @@
 // Entry of the action's main and post steps (one entry, as action.yml names it): the post step runs when main
 // saved its flag. Each loads only its own code; a post step with nothing to undo loads nothing at all (it is
-// part of every run's time, and with the engine's own builder and no login there is nothing to undo).
-import { CLEANUP_KEYS, State, stateFromEnv } from '../lib/state-keys.js'
+// part of every run's time, and with the engine's own builder, its layouts pushed and removed, and no login there
+// is nothing to undo).
+import { hasCleanup, State, stateFromEnv } from '../lib/state-keys.js'
 
 if (!stateFromEnv(State.IsPost)) {
   const { run } = await import('./main.js')
   await run()
-} else if (!CLEANUP_KEYS.some(k => stateFromEnv(k))) {
+} else if (!hasCleanup(k => stateFromEnv(k))) {
   process.stdout.write(
     'Nothing to clean up: this run created no builder, left no OCI layout, logged in nowhere.\n'
   )

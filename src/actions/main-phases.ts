@@ -12,7 +12,7 @@ import { printDefinition, withFile, type BakeInvocation } from '../3-plan/defini
 import { bakeInvocation, planBuild, type BuildPlan } from '../3-plan/plan.js'
 import { assertFinalDefinition } from '../3-plan/secret-guard.js'
 import { overrideFile, type TargetPlan } from '../3-plan/targets.js'
-import { setupBuilder, type BuilderOptions } from '../4-setup/builder.js'
+import { setupBuilder, warnUnsupportedPlatforms, type BuilderOptions } from '../4-setup/builder.js'
 import { checkBuildx } from '../4-setup/buildx.js'
 import { setupQemu } from '../4-setup/qemu.js'
 import { runBakeCall } from '../5-build/bake-call.js'
@@ -112,12 +112,7 @@ export async function planPhase(
   }
   await setupQemu(inputs.qemu, platforms, inputs.qemuImage)
   const info = inspected ? await inspected : await setupBuilder(options)
-  const unsupported = platforms.filter(p => info.platforms.length && !info.platforms.includes(p))
-  if (unsupported.length) {
-    core.warning(
-      `Builder '${info.name}' does not list ${unsupported.join(', ')} (it lists ${info.platforms.join(', ')})`
-    )
-  }
+  warnUnsupportedPlatforms(info, platforms)
   return { plan, builder: info.name }
 }
 

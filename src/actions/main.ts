@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { contextFromWorkflow, type RunContext } from '../1-context/context.js'
 import { getInputs, type Inputs } from '../1-context/inputs.js'
+import { startBuildxChecks } from '../4-setup/buildx.js'
 import type { BakeRunResult } from '../5-build/bake-run.js'
 import { RegistryClient } from '../6-registry/client.js'
 import { registryCredentials } from '../6-registry/credentials.js'
@@ -59,6 +60,7 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
   let last: (() => Promise<void>) | undefined
   try {
     const inputs = o.inputs ?? getInputs()
+    startBuildxChecks(inputs)
     const ctx = o.context ?? contextFromWorkflow()
     report.dryRun = inputs.dryRun
     report.digestOnly = inputs.digestOnly

@@ -5,10 +5,10 @@ import { removeBuilder } from '../4-setup/builder.js'
 import { logout } from '../6-registry/docker-login.js'
 import { removeLayouts } from '../7-publish/layout-push.js'
 import { actionState, State, type StateStore } from '../lib/state.js'
-import { CLEANUP_KEYS } from '../lib/state-keys.js'
+import { hasCleanup as pending } from '../lib/state-keys.js'
 
 /** Whether main left anything for the post step to do (the CLI skips the step otherwise). */
-export const hasCleanup = (state: StateStore): boolean => CLEANUP_KEYS.some(k => Boolean(state.get(k)))
+export const hasCleanup = (state: StateStore): boolean => pending(k => state.get(k))
 
 export async function cleanup(state: StateStore = actionState): Promise<void> {
   const list = (key: State): string[] => {

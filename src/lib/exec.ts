@@ -4,6 +4,7 @@
 // every input in INPUT_* (the password included), and bake lets any environment variable override a bake variable
 // of the same name, so a bake file declaring `variable "INPUT_PASSWORD" {}` would otherwise read the password.
 import * as actionsExec from '@actions/exec'
+import { buildxCommand } from './docker-cli.js'
 // Not @actions/core: the meta sub-action runs commands too, and its start-up budget has no room for core.
 import { debug } from './workflow-commands.js'
 
@@ -116,9 +117,12 @@ export async function run(tool: string, args: string[], options: ExecOptions = {
   const stdout: string[] = []
   const stderr: string[] = []
   const started = Date.now()
-  const exitCode = await actionsExec.exec(tool, args, {
+  const env = childEnv(options.env)
+  // `docker buildx …` runs the buildx plugin itself, as the docker CLI would (see docker-cli.ts).
+  const command = tool === 'docker' && args[0] === 'buildx' ? buildxCommand(args, env) : { tool, args, env }
+  const exitCode = await actionsExec.exec(command.tool, command.args, {
     cwd: options.cwd,
-    env: childEnv(options.env),
+    env: command.env,
     input: options.input !== undefined ? Buffer.from(options.input) : undefined,
     silent: options.silent ?? false,
     ignoreReturnCode: true,

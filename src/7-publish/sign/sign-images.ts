@@ -17,7 +17,6 @@ import { attachReferrer } from '../../6-registry/referrers.js'
 import { verifyCommand, type TargetSignature } from './command.js'
 import { signatureArtifact } from './format.js'
 import type { ImageSigner } from './signer.js'
-import { provenanceStatement, writeGitHubAttestation } from './github-attestation.js'
 import { PUBLIC_GOOD, readSigningConfig } from './services.js'
 
 export type SigningPlan = { kind: 'none'; reason: string } | { kind: 'keyless' } | { kind: 'key' }
@@ -101,6 +100,9 @@ async function attestOnGitHub(
     )
     return
   }
+  // Loaded only here: @actions/github (Octokit) is a tenth of the main bundle, and a run that signs nothing
+  // should not pay for it at start-up.
+  const { provenanceStatement, writeGitHubAttestation } = await import('./github-attestation.js')
   const bundle = await signer.signStatement(provenanceStatement(t.image, t.digest as string, o.ctx, o.env))
   const id = await writeGitHubAttestation(o.ctx, o.githubToken ?? '', bundle)
   core.info(
