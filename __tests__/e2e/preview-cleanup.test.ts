@@ -345,7 +345,9 @@ describe.each([['distribution'], ['github-packages']])('closing PR 42 (deletes t
     })
     expect(recent.main.exitCode).toBe(0)
     expect(JSON.parse(recent.main.outputs['pull-requests'])).toEqual([])
-    expect(recent.main.summary).toMatch(/#43: closed, but its newest preview image is 0 day\(s\) old \(&lt; 1\)/)
+    expect(recent.main.summary).toMatch(
+      /#43: closed, but its newest preview image is 0 day\(s\) old \(&lt; 1\)/
+    )
     const later = await cleanup({
       workspace,
       context: scheduleEvent,

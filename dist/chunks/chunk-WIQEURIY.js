@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{existsSync as s}from"node:fs";var a=["createdBuilder","layoutDirs","loggedInRegistries","localCache"];function i(t){return a.some(e=>{let r=t(e);if(!r||e!=="layoutDirs")return!!r;try{return JSON.parse(r).some(o=>s(o))}catch{return!0}})}var c=(t,e=process.env)=>e[`STATE_${t}`]??"";export{i as a,c as b};
