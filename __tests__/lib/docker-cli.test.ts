@@ -9,7 +9,7 @@ import {
   findBuildxPlugin,
   localSocket,
   pluginDirs,
-  readDockerConfig,
+  readCliSettings,
   REEXEC_ENV,
   surelyDefaultContext,
   SYSTEM_PLUGIN_DIRS
@@ -44,7 +44,7 @@ describe('the buildx plugin the docker CLI would run', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'home-'))
     const own = plugin(path.join(home, '.docker', 'cli-plugins'))
     expect(findBuildxPlugin({ HOME: home }, 'linux')).toBe(own)
-    expect(readDockerConfig(path.join(home, '.docker'))).toEqual({})
+    expect(readCliSettings(path.join(home, '.docker'))).toEqual({})
   })
 
   it('leaves the call to docker when the first candidate is no executable file, or config.json is unreadable', () => {

@@ -1,14 +1,15 @@
 // The docker CLI's config file, $DOCKER_CONFIG/config.json (default ~/.docker/config.json): the one reader of
-// it, and the one way a registry is matched against its keys, for the credentials the registry client uses
-// (credentials.ts) and for the earlier login `docker login` keeps (docker-login.ts). Which source holds a
+// its credentials (lib/docker-cli.ts reads only where plugins are and the current context), and the one way a
+// registry is matched against its keys, for the credentials the registry client uses (credentials.ts) and for
+// the earlier login `docker login` keeps (docker-login.ts). Which source holds a
 // registry's credentials, in docker's order (its configfile package):
 //   1. `credHelpers[<registry>]` names a helper for this host;
 //   2. else `credsStore` names the helper for every host;
 //   3. else `auths[<registry>]`, the key matched exactly or by host (`https://localhost:5001/` is
 //      `localhost:5001`). Docker Hub's key is `https://index.docker.io/v1/`.
 import { readFile } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
+import { dockerConfigDir } from '../lib/docker-cli.js'
 
 export interface AuthEntry {
   auth?: string
@@ -23,10 +24,8 @@ export interface DockerConfigFile {
   credHelpers?: Record<string, string>
 }
 
-/** Where docker keeps its config: $DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker')
-}
+// Where docker keeps its config is the docker CLI's rule, kept with the CLI's other rules.
+export { dockerConfigDir }
 
 /** The config file `docker login` writes, in that directory. */
 export const dockerConfigFile = (env: NodeJS.ProcessEnv = process.env): string =>

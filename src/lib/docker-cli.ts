@@ -32,14 +32,14 @@ export function dockerConfigDir(env: Env): string {
   return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker')
 }
 
-/** The fields of config.json read here. */
-export interface DockerConfig {
+/** The fields of config.json that choose a plugin or a context (credentials are 6-registry/docker-config.ts's). */
+export interface CliSettings {
   cliPluginsExtraDirs?: string[]
   currentContext?: string
 }
 
 /** config.json of the config directory ({} when there is none); undefined when it cannot be read as the CLI would. */
-export function readDockerConfig(configDir: string): DockerConfig | undefined {
+export function readCliSettings(configDir: string): CliSettings | undefined {
   let text: string
   try {
     text = readFileSync(path.join(configDir, 'config.json'), 'utf8')
@@ -64,7 +64,7 @@ export function readDockerConfig(configDir: string): DockerConfig | undefined {
 
 /** Where the docker CLI looks for plugins, first match wins; undefined when config.json cannot be read. */
 export function pluginDirs(configDir: string): string[] | undefined {
-  const config = readDockerConfig(configDir)
+  const config = readCliSettings(configDir)
   if (!config) return undefined
   return [...(config.cliPluginsExtraDirs ?? []), path.join(configDir, 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS]
 }
@@ -112,7 +112,7 @@ export function buildxCommand(
  */
 export function surelyDefaultContext(env: Env = process.env): boolean {
   const named = (name: string | undefined) => !name || name === 'default'
-  const config = readDockerConfig(dockerConfigDir(env))
+  const config = readCliSettings(dockerConfigDir(env))
   return config !== undefined && named(env.DOCKER_CONTEXT) && named(config.currentContext)
 }
 
