@@ -23,8 +23,8 @@ import {
   releasePolicy
 } from '../7-publish/release-policy.js'
 import { emptyReport, type RunReport } from '../7-publish/results.js'
-import { signTargets } from '../7-publish/sign/sign-images.js'
-import { recordDigestsOnly, tagRelease } from '../7-publish/tagging.js'
+import { signAndTag } from '../7-publish/release.js'
+import { recordDigestsOnly } from '../7-publish/tagging.js'
 import { actionSink, writeReport, type ReportSink } from '../8-report/summary.js'
 import { phase } from '../lib/phase.js'
 import { actionState, State, type StateStore } from '../lib/state.js'
@@ -114,14 +114,11 @@ export async function run(o: RunOptions = {}): Promise<RunReport> {
       await phase('Push by digest', () => pushPhase(registry, report, plan.plans, dir))
     }
     if (release) {
-      // After the push by digest, before any tag moves: a signing failure leaves every tag where it was.
-      await signTargets(registry, report.targets, {
+      await signAndTag(registry, report.targets, policy, {
         inputs: inputs.signing,
         ctx,
-        push: true,
         githubToken: inputs.githubToken
       })
-      await phase('Tagging', () => tagRelease(registry, report.targets, policy))
     } else if (report.push.push) {
       await phase('Digests (no tags)', () => recordDigestsOnly(registry, report.targets))
       core.info('digest-only: pushed by digest, not tagged; see the digests output.')

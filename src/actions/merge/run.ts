@@ -15,8 +15,7 @@ import { matchDigests, readDigests } from '../../7-publish/merge-digests.js'
 import { checkLegs, indexAnnotations, pushIndexes } from '../../7-publish/merge-index.js'
 import { checkBeforePush, releasePolicy } from '../../7-publish/release-policy.js'
 import { abandoned, builtOnly, emptyReport, plannedTarget, type RunReport } from '../../7-publish/results.js'
-import { signTargets } from '../../7-publish/sign/sign-images.js'
-import { tagRelease } from '../../7-publish/tagging.js'
+import { signAndTag } from '../../7-publish/release.js'
 import { writePreviewComment } from '../../8-report/pr-comment.js'
 import { actionSink, writeReport, type ReportSink } from '../../8-report/summary.js'
 import { phase } from '../../lib/phase.js'
@@ -125,13 +124,11 @@ export async function run(o: MergeOptions = {}): Promise<RunReport> {
       })
     )
     // Each index (and every leg's manifest in it) is signed before any tag moves.
-    await signTargets(client, report.targets, {
+    await signAndTag(client, report.targets, policy, {
       inputs: inputs.signing,
       ctx,
-      push: true,
       githubToken: inputs.githubToken
     })
-    await phase('Tagging', () => tagRelease(client, report.targets, policy))
     return report
   } catch (e) {
     report.error = (e as Error).message
